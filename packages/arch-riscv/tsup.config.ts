@@ -1,0 +1,3 @@
+import { k5Package } from '../../tools/config/tsup';
+
+export default k5Package({ entry: { index: 'src/index.ts' } });
