@@ -1,0 +1,3 @@
+import { k5Vitest } from '../config/vitest';
+
+export default k5Vitest();
