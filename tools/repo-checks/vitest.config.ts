@@ -1,3 +1,3 @@
-import { k5Vitest } from '../config/vitest';
+import { k5Vitest } from '../config/vitest.ts';
 
 export default k5Vitest();
