@@ -1,3 +1,6 @@
 import { k5Package } from '../../tools/config/tsup.ts';
 
-export default k5Package({ entry: { index: 'src/index.ts' } });
+export default k5Package({
+  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
+  overrides: { platform: 'node' },
+});

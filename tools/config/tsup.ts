@@ -12,7 +12,8 @@ export function k5Package(options: K5PackageOptions) {
   return defineConfig({
     entry: options.entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    // Declarations are bundled per entry; the workspace's composite project settings do not apply.
+    dts: { compilerOptions: { composite: false, incremental: false } },
     sourcemap: true,
     clean: true,
     target: 'es2022',

@@ -1,8 +1,10 @@
 /**
- * `@k5/cli`: The k5 command: run an app, stream decoded logs, export traces, explain memory-protection layouts.
+ * `@k5/cli`: the `k5` command as a library: build or run the program with your own I/O.
  *
  * @packageDocumentation
  */
 
-/** The npm name of this package. */
-export const PACKAGE_NAME = '@k5/cli';
+export { colorsFor, shouldColor } from './io';
+export { createProgram, ExitCode, runCli } from './program';
+
+export type { CliIo, Colors } from './io';
