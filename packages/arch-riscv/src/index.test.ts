@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_NAME } from './index';
+import * as entry from './index';
 
 describe('@k5/arch-riscv entry', () => {
   it('names its package', () => {
-    expect(PACKAGE_NAME).toBe('@k5/arch-riscv');
+    expect(entry.PACKAGE_NAME).toBe('@k5/arch-riscv');
+  });
+
+  it('exports the hardware models by name', () => {
+    for (const name of [
+      'Hart',
+      'MemoryBus',
+      'PmpRegisters',
+      'PmpChecker',
+      'solvePmp',
+      'Clint',
+      'Plic',
+      'RiscvError',
+    ]) {
+      expect(entry, name).toHaveProperty(name);
+    }
   });
 });
