@@ -20,6 +20,7 @@ export type DefmtTag =
 
 /** One interned string: its tag and its format string (the symbol's `data`). */
 export interface TableEntry {
+  /** What the string is: a log statement's level, a derived format, an interned string... */
   readonly tag: DefmtTag;
   /** The format string, for example `"x={=u8}"`. */
   readonly format: string;
@@ -29,7 +30,9 @@ export interface TableEntry {
 
 /** Where a log statement is in the firmware's source, from DWARF. */
 export interface Location {
+  /** Source file path as the compiler recorded it. */
   readonly file: string;
+  /** 1-based source line. */
   readonly line: number;
   /** Rust module path, for example `app::sensor`. */
   readonly module: string;
@@ -37,7 +40,9 @@ export interface Location {
 
 /** One named flag of a `bitflags!` type, with its value (up to 128 bits). */
 export interface BitflagValue {
+  /** The flag's name. */
   readonly name: string;
+  /** The flag's bits. */
   readonly value: bigint;
 }
 
