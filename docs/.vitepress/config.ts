@@ -17,11 +17,30 @@ const PACKAGE_PAGES: ReadonlyArray<[string, string]> = [
   ['arch-aarch64', '@k5/arch-aarch64'],
 ];
 
+const CONCEPT_PAGES: ReadonlyArray<[string, string]> = [
+  ['scheduling', 'MCS scheduling'],
+  ['enclaves', 'Enclaves'],
+];
+
+const existing = (pages: ReadonlyArray<[string, string]>) =>
+  pages
+    .filter(([page]) => existsSync(join(docs, `${page}.md`)))
+    .map(([page, text]) => ({ text, link: `/${page}` }));
+
 export default defineConfig({
   title: 'K5',
   description: 'A capability-based microkernel for microcontrollers, as a TypeScript SDK',
   srcExclude: ['README.md', 'test/**'],
   cleanUrls: true,
+  markdown: {
+    // Inline code is shown as written: defmt format strings are full of `{{` and `}}`,
+    // which Vue would otherwise read as interpolation.
+    config(md) {
+      const render = md.renderer.rules.code_inline!;
+      md.renderer.rules.code_inline = (tokens, idx, options, env, self) =>
+        render(tokens, idx, options, env, self).replace(/^<code/, '<code v-pre');
+    },
+  },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
@@ -35,12 +54,8 @@ export default defineConfig({
           { text: 'Working on K5', link: '/development' },
         ],
       },
-      {
-        text: 'Packages',
-        items: PACKAGE_PAGES.filter(([page]) => existsSync(join(docs, `${page}.md`))).map(
-          ([page, text]) => ({ text, link: `/${page}` }),
-        ),
-      },
+      { text: 'Concepts', items: existing(CONCEPT_PAGES) },
+      { text: 'Packages', items: existing(PACKAGE_PAGES) },
     ],
     search: { provider: 'local' },
   },
