@@ -60,7 +60,13 @@ export function checkWorkspace(
           continue;
         }
         if (target.startsWith('@k5/')) {
-          if (devFile && (DEV_ONLY_PACKAGES.includes(target) || allowed.includes(target))) continue;
+          if (
+            devFile &&
+            (DEV_ONLY_PACKAGES.includes(target) ||
+              allowed.includes(target) ||
+              target in pkg.devDependencies)
+          )
+            continue;
           if (!allowed.includes(target)) {
             violations.push({
               pkg: pkg.name,
