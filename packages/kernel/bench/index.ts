@@ -1,0 +1,165 @@
+// Benchmarks of @k5/kernel: Call/ReplyRecv round trips between two host tasks (beside two bare
+// generators passing the same message), with 10, 1,000 and 10,000 threads alive; CSpace lookup
+// at depth 1 and 4; revoke of 100,000 derived caps (total time and the longest single step).
+import { encodeMessageInfo, ObjectType, Rights } from '@k5/abi';
+import { type BenchFigure, runBenchmarks } from '@k5/bench';
+import { Cap } from '../src/cspace/cap';
+import { cdtInsert, placeCap } from '../src/cspace/cdt';
+import { revokeStep } from '../src/cspace/delete';
+import { newResolved, resolveAddressBits } from '../src/cspace/lookup';
+import { createKernel } from '../src/kernel';
+import type { CNode } from '../src/objects/kobject';
+import { createObject, originalCap } from '../src/objects/untyped';
+import { C, makeFixture, type ThreadSpec } from '../test/fixture';
+
+const ROUND_TRIPS = 1000;
+
+function ipcSystem(alive: number) {
+  const specs: ThreadSpec[] = [
+    {
+      name: 'server',
+      priority: 120,
+      *body(sys) {
+        yield* sys.recv(C.ep(0), C.reply);
+        for (;;) {
+          sys.setMR(0, sys.getMR(0) + 1);
+          yield* sys.replyRecv(C.ep(0), encodeMessageInfo(0, 4), C.reply);
+        }
+      },
+    },
+    {
+      name: 'client',
+      priority: 100,
+      *body(sys) {
+        let x = 0;
+        for (;;) {
+          sys.setMR(0, x);
+          sys.setMR(1, 1);
+          sys.setMR(2, 2);
+          sys.setMR(3, 3);
+          yield* sys.call(C.ep(0), encodeMessageInfo(1, 4));
+          x = sys.getMR(0);
+        }
+      },
+    },
+  ];
+  // Idle threads that stay alive, blocked on another endpoint.
+  for (let i = 2; i < alive; i++) {
+    specs.push({
+      name: `idle${i}`,
+      priority: 50 + (i % 100),
+      *body(sys) {
+        yield* sys.recv(C.ep(3), 0);
+      },
+    });
+  }
+  const f = makeFixture(specs);
+  f.executor.run({ maxSteps: alive * 2 + 10 });
+  return f;
+}
+
+function bareBaseline() {
+  const box = new Uint32Array(6);
+  function* client(): Generator<void, void, void> {
+    let x = 0;
+    for (;;) {
+      box[0] = x;
+      box[1] = 1;
+      box[2] = 2;
+      box[3] = 3;
+      box[5] = encodeMessageInfo(1, 4);
+      yield;
+      x = box[0]!;
+    }
+  }
+  function* server(): Generator<void, void, void> {
+    for (;;) {
+      box[0] = box[0]! + 1;
+      box[5] = encodeMessageInfo(0, 4);
+      yield;
+    }
+  }
+  const c = client();
+  const s = server();
+  return () => {
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      c.next();
+      s.next();
+    }
+  };
+}
+
+const baseline = bareBaseline();
+const cases = [10, 1000, 10_000].map((alive) => {
+  const f = ipcSystem(alive);
+  return {
+    name: `ipc/call-replyrecv/${alive}-threads`,
+    unit: 'ops/s' as const,
+    perCall: ROUND_TRIPS,
+    run: () => {
+      f.executor.run({ maxSteps: 2 * ROUND_TRIPS });
+    },
+    baseline,
+  };
+});
+
+function lookupCase(levels: number) {
+  const kernel = createKernel({ memory: { base: 0, size: 1 << 16 } });
+  const k = kernel.state;
+  const radix = 32 / levels;
+  const nodes: CNode[] = [];
+  for (let i = 0; i < levels; i++)
+    nodes.push(createObject(k, ObjectType.CNode, 0, Math.min(radix, 8), null) as CNode);
+  // depth 1: one CNode of radix 8 with guard 24; depth 4: four CNodes of radix 8.
+  const guardBits = levels === 1 ? 24 : 0;
+  const root = new Cap(ObjectType.CNode, nodes[0]!, Rights.All, 0, 0, guardBits);
+  for (let i = 0; i + 1 < levels; i++)
+    placeCap(nodes[i]!.slots[5]!, new Cap(ObjectType.CNode, nodes[i + 1]!, Rights.All));
+  const ep = createObject(k, ObjectType.Endpoint, 0, 4, null);
+  placeCap(nodes[levels - 1]!.slots[7]!, originalCap(ep));
+  const cptr = levels === 1 ? 7 : 0x05050507;
+  const out = newResolved();
+  if (resolveAddressBits(root, cptr, 32, out).slot?.cap?.obj !== ep)
+    throw new Error('lookup bench is miswired');
+  return {
+    name: `cspace/lookup-depth-${levels}`,
+    unit: 'ops/s' as const,
+    perCall: 1000,
+    run: () => {
+      for (let i = 0; i < 1000; i++) resolveAddressBits(root, cptr, 32, out);
+    },
+  };
+}
+
+function revokeFigures(): BenchFigure[] {
+  const kernel = createKernel({ memory: { base: 0, size: 1 << 16 }, revokeBatch: 256 });
+  const k = kernel.state;
+  const cnode = createObject(k, ObjectType.CNode, 0, 17, null) as CNode;
+  const ep = createObject(k, ObjectType.Endpoint, 0, 4, null);
+  const parent = originalCap(ep);
+  placeCap(cnode.slots[0]!, parent);
+  for (let i = 1; i <= 100_000; i++) {
+    const c = new Cap(ObjectType.Endpoint, ep, Rights.All);
+    cdtInsert(parent, c);
+    placeCap(cnode.slots[i]!, c);
+  }
+  let steps = 0;
+  let longest = 0;
+  const start = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    const done = revokeStep(k, parent);
+    longest = Math.max(longest, performance.now() - t0);
+    steps++;
+    if (done) break;
+  }
+  const total = performance.now() - start;
+  if (parent.firstChild !== null || ep.capCount !== 1) throw new Error('revoke did not finish');
+  return [
+    { name: 'cspace/revoke-100000/total', unit: 'ms', value: total },
+    { name: 'cspace/revoke-100000/longest-step', unit: 'ms', value: longest },
+    { name: 'cspace/revoke-100000/steps', unit: 'count', value: steps },
+  ];
+}
+
+await runBenchmarks('@k5/kernel', [...cases, lookupCase(1), lookupCase(4), ...revokeFigures()]);

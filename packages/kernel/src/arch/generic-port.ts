@@ -1,0 +1,100 @@
+// GenericPort: the host model of an architecture, for tests and host-only systems. A context is
+// a plain register file in one shared Uint32Array; the protection unit is a list of grants per
+// context; the timer just remembers its deadline. Relies on port.ts and @k5/abi's generic
+// syscall convention.
+
+import { SYSCALL_CONVENTIONS, type SyscallConvention } from '@k5/abi';
+import type { AccessKind, ArchPort, ContextId, InterruptController, MemoryGrant } from './port';
+
+const REGISTERS = 16;
+
+/** Options of {@link GenericPort}. @public */
+export interface GenericPortOptions {
+  /** Interrupt lines of the modelled controller (default 32). */
+  irqLines?: number;
+}
+
+/**
+ * A register-file port with the ABI's generic convention (slots r0-r6, number r7). Contexts are
+ * reused after destruction so that creating and destroying threads does not grow memory.
+ * @public
+ */
+export class GenericPort implements ArchPort {
+  readonly convention: SyscallConvention = SYSCALL_CONVENTIONS.generic;
+  readonly registerCount = REGISTERS;
+  readonly interrupts: InterruptController & { readonly masked: ReadonlySet<number> };
+  /** The armed timer deadline, or null. */
+  timerDeadline: number | null = null;
+  private regs = new Uint32Array(REGISTERS * 64);
+  private maps: (readonly MemoryGrant[])[] = [];
+  private free: number[] = [];
+  private next = 0;
+
+  constructor(options: GenericPortOptions = {}) {
+    const masked = new Set<number>();
+    this.interrupts = {
+      lineCount: options.irqLines ?? 32,
+      masked,
+      mask: (irq) => {
+        masked.add(irq);
+      },
+      unmask: (irq) => {
+        masked.delete(irq);
+      },
+    };
+  }
+
+  createContext(): ContextId {
+    const id = this.free.pop() ?? this.next++;
+    if ((id + 1) * REGISTERS > this.regs.length) {
+      const grown = new Uint32Array(this.regs.length * 2);
+      grown.set(this.regs);
+      this.regs = grown;
+    }
+    this.regs.fill(0, id * REGISTERS, (id + 1) * REGISTERS);
+    this.maps[id] = [];
+    return id as ContextId;
+  }
+
+  destroyContext(ctx: ContextId): void {
+    this.maps[ctx] = [];
+    this.free.push(ctx);
+  }
+
+  readRegister(ctx: ContextId, index: number): number {
+    return this.regs[ctx * REGISTERS + index]!;
+  }
+
+  writeRegister(ctx: ContextId, index: number, value: number): void {
+    this.regs[ctx * REGISTERS + index] = value;
+  }
+
+  syscallNumber(ctx: ContextId): number {
+    return this.regs[ctx * REGISTERS + 7]!;
+  }
+
+  argument(ctx: ContextId, slot: number): number {
+    return this.regs[ctx * REGISTERS + slot]!;
+  }
+
+  setResult(ctx: ContextId, slot: number, value: number): void {
+    this.regs[ctx * REGISTERS + slot] = value;
+  }
+
+  setMemoryMap(ctx: ContextId, grants: readonly MemoryGrant[]): void {
+    this.maps[ctx] = grants;
+  }
+
+  checkAccess(ctx: ContextId, address: number, size: number, kind: AccessKind): boolean {
+    const grants = this.maps[ctx];
+    if (!grants) return false;
+    for (const g of grants) {
+      if (address >= g.base && address + size <= g.base + g.size) return (g.access & kind) === kind;
+    }
+    return false;
+  }
+
+  setTimer(deadline: number | null): void {
+    this.timerDeadline = deadline;
+  }
+}

@@ -1,8 +1,0 @@
-import { describe, expect, it } from 'vitest';
-import { PACKAGE_NAME } from './index';
-
-describe('@k5/kernel entry', () => {
-  it('names its package', () => {
-    expect(PACKAGE_NAME).toBe('@k5/kernel');
-  });
-});

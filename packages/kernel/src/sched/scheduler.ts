@@ -1,0 +1,188 @@
+// The fixed-priority scheduler with seL4's ready-queue rules: 256 priorities, FIFO within one, a
+// bitmap to find the highest non-empty queue, the running thread kept out of the queues, a
+// preempted thread enqueued at the head and a yielding one at the tail, and possibleSwitchTo's
+// direct switch to a woken thread. A thread is schedulable when it is runnable and has a
+// scheduling context (MCS); budgets and refills arrive with issue 4 in sched/refills.ts.
+// Relies on state.ts and objects/kobject.ts.
+
+import { SchedulerAction, type KernelState } from '../state';
+import { THREAD_STATE_NAMES, type Tcb, ThreadState } from '../objects/kobject';
+
+/** Whether a thread's state lets it run. */
+export function isRunnable(t: Tcb): boolean {
+  return t.state === ThreadState.Running || t.state === ThreadState.Restart;
+}
+
+/** Whether the scheduler may pick the thread (runnable with a scheduling context). */
+export function isSchedulable(t: Tcb): boolean {
+  return (t.state === ThreadState.Running || t.state === ThreadState.Restart) && t.sc !== null;
+}
+
+function setBit(k: KernelState, prio: number): void {
+  k.readyBitmap[prio >>> 5]! |= 1 << (prio & 31);
+}
+
+function clearBit(k: KernelState, prio: number): void {
+  k.readyBitmap[prio >>> 5]! &= ~(1 << (prio & 31));
+}
+
+/** The highest priority with a ready thread, or -1. */
+export function highestReadyPriority(k: KernelState): number {
+  const bm = k.readyBitmap;
+  for (let w = bm.length - 1; w >= 0; w--) {
+    const word = bm[w]!;
+    if (word !== 0) return w * 32 + 31 - Math.clz32(word);
+  }
+  return -1;
+}
+
+/** Puts a thread at the head of its priority's queue (seL4 tcbSchedEnqueue). */
+export function schedEnqueue(k: KernelState, t: Tcb): void {
+  if (t.inReadyQueue) return;
+  const p = t.priority;
+  const head = k.readyHead[p]!;
+  t.schedPrev = null;
+  t.schedNext = head;
+  if (head) head.schedPrev = t;
+  else k.readyTail[p] = t;
+  k.readyHead[p] = t;
+  t.inReadyQueue = true;
+  setBit(k, p);
+}
+
+/** Puts a thread at the tail of its priority's queue (seL4 tcbSchedAppend). */
+export function schedAppend(k: KernelState, t: Tcb): void {
+  if (t.inReadyQueue) return;
+  const p = t.priority;
+  const tail = k.readyTail[p]!;
+  t.schedNext = null;
+  t.schedPrev = tail;
+  if (tail) tail.schedNext = t;
+  else k.readyHead[p] = t;
+  k.readyTail[p] = t;
+  t.inReadyQueue = true;
+  setBit(k, p);
+}
+
+/** Removes a thread from the ready queues if it is there. */
+export function schedDequeue(k: KernelState, t: Tcb): void {
+  if (!t.inReadyQueue) return;
+  const p = t.priority;
+  if (t.schedPrev) t.schedPrev.schedNext = t.schedNext;
+  else k.readyHead[p] = t.schedNext;
+  if (t.schedNext) t.schedNext.schedPrev = t.schedPrev;
+  else k.readyTail[p] = t.schedPrev;
+  t.schedNext = null;
+  t.schedPrev = null;
+  t.inReadyQueue = false;
+  if (k.readyHead[p] === null) clearBit(k, p);
+}
+
+/** Asks for a fresh choice at the end of this kernel entry (seL4 rescheduleRequired). */
+export function rescheduleRequired(k: KernelState): void {
+  if (k.action === SchedulerAction.SwitchTo && k.candidate && isSchedulable(k.candidate)) {
+    schedEnqueue(k, k.candidate);
+  }
+  k.candidate = null;
+  k.action = SchedulerAction.ChooseNew;
+}
+
+/**
+ * A thread became runnable through IPC or a signal: switch to it directly if the scheduler is
+ * otherwise resuming the current thread, else queue it (seL4 MCS possibleSwitchTo).
+ */
+export function possibleSwitchTo(k: KernelState, t: Tcb): void {
+  if (!isSchedulable(t)) return;
+  if (k.action !== SchedulerAction.ResumeCurrent) {
+    rescheduleRequired(k);
+    schedEnqueue(k, t);
+  } else {
+    k.action = SchedulerAction.SwitchTo;
+    k.candidate = t;
+  }
+}
+
+/** Sets a thread's state, keeping scheduler bookkeeping consistent (seL4 setThreadState). */
+export function setThreadState(k: KernelState, t: Tcb, state: ThreadState): void {
+  t.state = state;
+  if (k.trace)
+    k.trace({ kind: 'state', time: k.now, thread: t.id, state: THREAD_STATE_NAMES[state]! });
+  if (!isSchedulable(t)) {
+    schedDequeue(k, t);
+    if (t === k.current && k.action === SchedulerAction.ResumeCurrent) rescheduleRequired(k);
+    if (k.candidate === t) {
+      k.candidate = null;
+      k.action = SchedulerAction.ChooseNew;
+    }
+  }
+}
+
+/** Makes a thread runnable from outside IPC (Resume, restart after cancel): queue and maybe switch. */
+export function makeRunnable(k: KernelState, t: Tcb, state: ThreadState): void {
+  setThreadState(k, t, state);
+  possibleSwitchTo(k, t);
+}
+
+function switchToThread(k: KernelState, t: Tcb | null): void {
+  if (t) schedDequeue(k, t);
+  if (k.current !== t && k.trace) {
+    k.trace({ kind: 'switch', time: k.now, from: k.current?.id ?? 0, to: t?.id ?? 0 });
+  }
+  k.current = t;
+}
+
+function chooseThread(k: KernelState): void {
+  const p = highestReadyPriority(k);
+  switchToThread(k, p < 0 ? null : k.readyHead[p]!);
+}
+
+/**
+ * Ends a kernel entry: applies the scheduler action and leaves `k.current` as the thread to run
+ * (null = idle). Follows seL4's schedule(): a preempted runnable thread goes back to the head of
+ * its queue; a direct-switch candidate of lower priority than the current thread, or not the
+ * highest ready, is queued instead; one of equal priority to a still-runnable current thread
+ * goes to the tail.
+ */
+export function schedule(k: KernelState): void {
+  const cur = k.current;
+  if (cur !== null && !cur.live) k.current = null;
+  const current = k.current;
+  if (k.action === SchedulerAction.ResumeCurrent) {
+    if (current === null || isSchedulable(current)) return;
+    chooseThread(k);
+    return;
+  }
+  const wasRunnable = current !== null && isSchedulable(current);
+  if (wasRunnable) schedEnqueue(k, current!);
+  if (k.action === SchedulerAction.SwitchTo && k.candidate) {
+    const c = k.candidate;
+    k.candidate = null;
+    k.action = SchedulerAction.ResumeCurrent;
+    const fastfail = current === null || c.priority < current.priority;
+    if (fastfail && highestReadyPriority(k) > c.priority) {
+      schedEnqueue(k, c);
+      chooseThread(k);
+    } else if (wasRunnable && c.priority === current!.priority) {
+      schedAppend(k, c);
+      chooseThread(k);
+    } else {
+      switchToThread(k, c);
+    }
+    return;
+  }
+  k.action = SchedulerAction.ResumeCurrent;
+  chooseThread(k);
+}
+
+/** Changes a thread's priority, moving it between queues (seL4 setPriority). */
+export function setPriority(k: KernelState, t: Tcb, prio: number): void {
+  const queued = t.inReadyQueue;
+  schedDequeue(k, t);
+  t.priority = prio;
+  if (queued) {
+    schedEnqueue(k, t);
+    rescheduleRequired(k);
+  } else if (t === k.current) {
+    rescheduleRequired(k);
+  }
+}
