@@ -11,7 +11,7 @@ export function k5Vitest(options: { testTimeout?: number } = {}) {
     ssr: { resolve: { conditions } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      testTimeout: options.testTimeout ?? 20_000,
+      testTimeout: options.testTimeout ?? 60_000,
       reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
       typecheck: { enabled: false },
     },

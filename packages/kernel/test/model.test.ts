@@ -262,30 +262,34 @@ const commands = [
 ];
 
 describe('model-based: random syscalls from several threads', () => {
-  it('agree with the reference model, with invariants after every step', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.constantFrom(80, 100, 120), { minLength: THREADS, maxLength: THREADS }),
-        fc.commands(commands, { maxCommands: 60, size: 'max' }),
-        (prio, cmds) => {
-          const f = makeFixture(
-            prio.map((p, i) => ({ name: `m${i}`, priority: p, badge: i + 1, *body() {} })),
-          );
-          // Threads are driven directly through their registers: mark them running with no program.
-          for (const t of f.threads) t.host = {};
-          const model: Model = {
-            eps: [0, 1].map(() => ({ senders: [], receivers: [] })),
-            ntfnWords: [0, 0],
-            ntfnWaiters: [[], []],
-            copies: prio.map(() => new Array<number | null>(6).fill(null)),
-            prio,
-          };
-          fc.modelRun(() => ({ model, real: { kernel: f.kernel, threads: f.threads } }), cmds);
-        },
-      ),
-      { numRuns: SOAK ? 20_000 : 1_500 },
-    );
-    // The runs really exercised the kernel (commands with a running actor).
-    expect(executed).toBeGreaterThan(15_000);
-  }, SOAK ? 900_000 : 60_000);
+  it(
+    'agree with the reference model, with invariants after every step',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.constantFrom(80, 100, 120), { minLength: THREADS, maxLength: THREADS }),
+          fc.commands(commands, { maxCommands: 60, size: 'max' }),
+          (prio, cmds) => {
+            const f = makeFixture(
+              prio.map((p, i) => ({ name: `m${i}`, priority: p, badge: i + 1, *body() {} })),
+            );
+            // Threads are driven directly through their registers: mark them running with no program.
+            for (const t of f.threads) t.host = {};
+            const model: Model = {
+              eps: [0, 1].map(() => ({ senders: [], receivers: [] })),
+              ntfnWords: [0, 0],
+              ntfnWaiters: [[], []],
+              copies: prio.map(() => new Array<number | null>(6).fill(null)),
+              prio,
+            };
+            fc.modelRun(() => ({ model, real: { kernel: f.kernel, threads: f.threads } }), cmds);
+          },
+        ),
+        { numRuns: SOAK ? 20_000 : 1_500 },
+      );
+      // The runs really exercised the kernel (commands with a running actor).
+      expect(executed).toBeGreaterThan(15_000);
+    },
+    SOAK ? 900_000 : 60_000,
+  );
 });
