@@ -71,6 +71,12 @@ export { decodeInstruction } from './hart/decode';
 export { StopReason } from './hart/execute';
 export { Hart } from './hart/hart';
 export { MemoryBus, RamRegion } from './hart/memory';
+export { bootRiscvSystem } from './port/boot';
+export { PlicInterruptController } from './port/interrupts';
+export { MachineCodeRunner } from './port/machine-code-runner';
+export { grantsToPmpRegions, lockKernelRegions, solveMemoryMap } from './port/memory-map';
+export { RiscvPort } from './port/riscv-port';
+export { faultForTrap } from './port/trap-fault';
 export { PmpAccess, PmpChecker, paintPermissionMap, permissionMapMask } from './pmp/checker';
 export {
   PMP_A,
@@ -122,6 +128,14 @@ export type { DecodedInstruction } from './hart/decode';
 export type { HartOptions } from './hart/hart';
 export type { DeviceMapping, MmioDevice } from './hart/memory';
 export type { ClockedDevice } from './hart/state';
+export type { RiscvBootOptions, RiscvSystem } from './port/boot';
+export type {
+  MachineCodeRunnerOptions,
+  MachineCodeStats,
+  TakenInterrupt,
+} from './port/machine-code-runner';
+export type { RiscvPortOptions } from './port/riscv-port';
+export type { TrapFault } from './port/trap-fault';
 export type { PmpDecision, PmpReason } from './pmp/checker';
 export type { PmpOptions, PmpRange } from './pmp/registers';
 export type { PmpEntryValue, PmpLayout, PmpRegion, PmpSolveOptions } from './pmp/solver';
