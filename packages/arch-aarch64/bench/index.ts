@@ -1,8 +1,22 @@
 // Benchmarks of the AArch64 port: translation throughput with a warm TLB against a full table
 // walk (the cold path), and TLB maintenance per 1,000 context switches among 100 tasks, first
-// with enough ASIDs (target: zero full flushes) and then with ASIDs exhausted (roll-overs).
+// with enough ASIDs (target: zero full flushes) and then with ASIDs exhausted (roll-overs);
+// then the same figure through the real kernel port: 100 host threads booted with
+// bootSystem({ port: new Aarch64Port() }) that each touch their own page and Yield.
+import { type BootInfo, type HostTask, ObjectType, Rights } from '@k5/abi';
 import { type BenchFigure, runBenchmarks } from '@k5/bench';
+import { bootSystem } from '@k5/kernel';
 import {
+  regionGetInfo,
+  regionMap,
+  Sys,
+  tcbResume,
+  tcbSetSchedParams,
+  tcbWriteRegisters,
+  untypedRetype,
+} from '@k5/userspace';
+import {
+  Aarch64Port,
   AccessKind,
   AccessPermission,
   AsidAllocator,
@@ -122,6 +136,94 @@ function switchFigures(label: string, asidLimit: number | undefined): BenchFigur
   ];
 }
 
+// ---- the real port: 100 host threads on the kernel ----
+const THREADS = 100;
+
+/** A thread: touch its own page (x9), then Yield to the next thread of its priority. */
+const spinner: HostTask = function* (ctx) {
+  const sys = new Sys(ctx);
+  const page = ctx.getRegister(9);
+  for (;;) {
+    sink += ctx.read32(page);
+    yield* sys.yield();
+  }
+};
+
+function portRoot(boot: BootInfo): HostTask {
+  return function* (ctx) {
+    const sys = new Sys(ctx);
+    const ut = [...boot.untyped].sort((a, b) => b.sizeBits - a.sizeBits)[0]!.cptr;
+    let free = boot.emptySlots[0];
+    const retype = function* (type: number, bits: number, n: number) {
+      const at = free;
+      free += n;
+      const e = yield* untypedRetype(sys, ut, type, bits, boot.caps.rootCNode, 0, 0, at, n);
+      if (e !== 0) throw new Error(`retype of type ${type} failed with error ${e}`);
+      return at;
+    };
+    const regions = yield* retype(ObjectType.Region, 12, THREADS);
+    const tcbs = yield* retype(ObjectType.Tcb, 0, THREADS);
+    const scs = yield* retype(ObjectType.SchedContext, 8, THREADS);
+    for (let i = 0; i < THREADS; i++) {
+      yield* regionGetInfo(sys, regions + i);
+      const page = sys.getMR(0);
+      yield* regionMap(sys, regions + i, tcbs + i, Rights.ReadWrite);
+      const regs = new Array<number>(ctx.convention.pcRegister + 1).fill(0);
+      regs[9] = page;
+      regs[ctx.convention.pcRegister] = boot.programs.spinner!;
+      yield* tcbWriteRegisters(sys, tcbs + i, false, regs);
+      yield* tcbSetSchedParams(sys, tcbs + i, boot.caps.rootTcb, 200, 100, scs + i, 0);
+      yield* tcbResume(sys, tcbs + i);
+    }
+  };
+}
+
+function portSystem(asidLimit: number | undefined) {
+  const port = new Aarch64Port(asidLimit === undefined ? {} : { asidLimit });
+  const system = bootSystem({
+    root: portRoot,
+    programs: { spinner },
+    port,
+    memorySize: 2 * 1024 * 1024,
+    rootCNodeRadix: 10,
+  });
+  system.run({ maxSteps: 5000 }); // the root's set-up, then every thread once: ASIDs and walks
+  return { port, run: (steps: number) => system.run({ maxSteps: steps }) };
+}
+
+function portFigures(label: string, asidLimit: number | undefined): BenchFigure[] {
+  const sys = portSystem(asidLimit);
+  const tlb = sys.port.mmu.tlb;
+  tlb.resetCounters();
+  const switches0 = sys.port.counters.switches;
+  const rollovers0 = sys.port.asids.counters.rollovers;
+  while (sys.port.counters.switches - switches0 < SWITCHES) sys.run(10);
+  const switches = sys.port.counters.switches - switches0;
+  const per1000 = (n: number) => (n * SWITCHES) / switches;
+  const allTlbi = Object.values(tlb.counters.flushes).reduce((a, b) => a + b, 0);
+  return [
+    {
+      name: `port/${label}/full-flushes-per-1000-switches`,
+      unit: 'count',
+      value: per1000(tlb.counters.flushes.VMALLE1),
+    },
+    { name: `port/${label}/tlbi-per-1000-switches`, unit: 'count', value: per1000(allTlbi) },
+    {
+      name: `port/${label}/rollovers-per-1000-switches`,
+      unit: 'count',
+      value: per1000(sys.port.asids.counters.rollovers - rollovers0),
+    },
+    {
+      name: `port/${label}/tlb-hit-rate`,
+      unit: '%',
+      value: (100 * tlb.counters.hits) / (tlb.counters.hits + tlb.counters.misses),
+    },
+  ];
+}
+
+const portWithAsids = portSystem(undefined);
+const portExhausted = portSystem(32);
+
 const withAsids = switchingSystem(undefined);
 const exhausted = switchingSystem(32);
 withAsids.run(SWITCHES);
@@ -132,6 +234,15 @@ await runBenchmarks('@k5/arch-aarch64', [
   { name: 'translate/cold-walk', unit: 'ops/s', perCall: PAGES, run: cold },
   ...switchFigures('100-tasks-16bit-asids', undefined),
   ...switchFigures('100-tasks-32-asids', 32),
+  ...portFigures(`${THREADS}-threads-16bit-asids`, undefined),
+  ...portFigures(`${THREADS}-threads-32-asids`, 32),
+  {
+    name: 'port/yield+touch-steps-asids-vs-exhausted',
+    unit: 'ops/s',
+    perCall: 100,
+    run: () => portWithAsids.run(100),
+    baseline: () => portExhausted.run(100),
+  },
   {
     name: 'ctxswitch/switch+4-touches-asids-vs-exhausted',
     unit: 'ops/s',

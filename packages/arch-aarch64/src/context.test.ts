@@ -108,7 +108,7 @@ describe('exception entry and return', () => {
     expect(cpu.el).toBe(0);
     expect(cpu.pc).toBe(0x40_1004n);
     expect(cpu.pstate).toBe(0x8000_0000);
-    expect([cpu.getX(0), cpu.getX(1), cpu.getX(8)]).toEqual([0n, 99n, 1n]);
+    expect([cpu.getX(0), cpu.getX(1), cpu.getX(7)]).toEqual([0n, 99n, 1n]);
   });
 
   it.each([
@@ -164,7 +164,7 @@ describe('exception entry and return', () => {
           issueSyscall(cpu, 9, [1n, 2n, 3n, 4n, 5n, 6n, 7n]);
           cpu.restoreContext(saved);
           cpu.eret();
-          expect(Array.from(cpu.x)).toEqual(x.map((v, i) => (i === 8 ? 0n : v)));
+          expect(Array.from(cpu.x)).toEqual(x.map((v, i) => (i === 7 ? 0n : v)));
           expect(cpu.sp).toBe(sp);
           expect(cpu.pc).toBe((pc + 4n) & (2n ** 64n - 1n));
           expect(cpu.pstate).toBe((nzcv << 28) >>> 0);

@@ -21,6 +21,8 @@ describe('@k5/arch-aarch64 entry', () => {
       'Gic',
       'GenericTimer',
       'Aarch64Machine',
+      'Aarch64Port',
+      'planMemoryMap',
     ]) {
       expect(api).toHaveProperty(name);
     }

@@ -1,7 +1,8 @@
 /**
  * `@k5/arch-aarch64`: the AArch64 port of K5 at register level: stage-1 translation tables with
  * the 4 KiB granule, a page-table builder, an ASID-tagged TLB model with an ASID allocator, the
- * EL0/EL1 exception model, a GICv3 and the generic timer.
+ * EL0/EL1 exception model, a GICv3 and the generic timer, and `Aarch64Port`, the kernel's
+ * `ArchPort` on those models.
  *
  * @packageDocumentation
  */
@@ -138,6 +139,7 @@ export {
 } from './context';
 export {
   SYSCALL_NUMBER_REGISTER,
+  SYSCALL_SLOT_REGISTERS,
   SYSCALL_ARG_REGISTERS,
   issueSyscall,
   readSyscall,
@@ -207,6 +209,24 @@ export {
 export { Gic } from './gic/gic';
 export { Aarch64Machine } from './machine';
 export { CNTP_CTL_ENABLE, CNTP_CTL_IMASK, CNTP_CTL_ISTATUS, GenericTimer } from './timer';
+export {
+  DEFAULT_TABLE_BASE,
+  DEFAULT_TABLE_FRAMES,
+  ATTR_NORMAL,
+  ATTR_DEVICE,
+  SPI_PRIORITY,
+  TIMER_PRIORITY,
+  PORT_TCR,
+  Aarch64Port,
+} from './port/aarch64-port';
+export { PAGE_SIZE, planMemoryMap } from './port/memory-map';
+export {
+  CONTEXT_REGISTERS,
+  SP_EL0_INDEX,
+  ELR_INDEX,
+  SPSR_INDEX,
+  sanitizeSpsr,
+} from './port/registers';
 
 export type { Aarch64ErrorCode } from './errors';
 export type { PhysicalMemory } from './memory';
@@ -245,6 +265,8 @@ export type { MachineOptions, AccessOutcome } from './machine';
 export type { DataAccessSyndrome, Syndrome } from './esr';
 export type { ExceptionEntry, TaskContext } from './context';
 export type { SyscallRequest } from './svc-abi';
+export type { Aarch64PortOptions, PortFault, PortCounters } from './port/aarch64-port';
+export type { PlannedMapping, RefinedRange, MemoryPlan } from './port/memory-map';
 export type {
   AsidHandle,
   AsidAllocatorOptions,

@@ -1,25 +1,31 @@
-// The K5 SVC syscall ABI on AArch64, from the kernel's side and from a host task's side. A task
-// executes `SVC #0` with the syscall number in x8 and up to seven arguments in x0-x6; the kernel
+// The K5 SVC syscall ABI on AArch64, from the kernel's side and from a host task's side. The
+// registers come from @k5/abi's `SYSCALL_CONVENTIONS.aarch64`, which is the contract: a task
+// executes `SVC #0` with the syscall number in x7 and up to seven arguments in x0-x6; the kernel
 // returns up to seven results in x0-x6 and resumes the task at the instruction after the SVC
-// (ELR_EL1 = PC + 4, set by the exception entry). x7 and x9-x30, SP_EL0 and NZCV are preserved.
-// x8 as the number matches the Linux AArch64 convention (seL4 uses x7); x7 stays free so a
-// message word can be added later without moving the number. The SVC immediate is ignored by K5
-// but reported (ESR_EL1.ISS[15:0]) for debuggers. Relies on context.ts and esr.ts.
+// (ELR_EL1 = PC + 4, set by the exception entry). x8-x30, SP_EL0 and NZCV are preserved. This is
+// seL4's AArch64 shape (number in x7) and the RISC-V one (a7, a0-a6), so a port reads the slots
+// from one contiguous block. The SVC immediate is ignored by K5 but reported (ESR_EL1.ISS[15:0])
+// for debuggers. Relies on @k5/abi, context.ts and esr.ts.
 
+import { SYSCALL_CONVENTIONS } from '@k5/abi';
 import { type Aarch64Cpu, ExceptionKind } from './context';
 import { Aarch64Error } from './errors';
 import { decodeEsr, ExceptionClass, encodeEsr } from './esr';
 
-/** The register holding the syscall number. */
-export const SYSCALL_NUMBER_REGISTER = 8;
-/** Number of argument and result registers (x0-x6). */
-export const SYSCALL_ARG_REGISTERS = 7;
+const CONVENTION = SYSCALL_CONVENTIONS.aarch64;
+
+/** The register holding the syscall number (x7, from `SYSCALL_CONVENTIONS.aarch64`). */
+export const SYSCALL_NUMBER_REGISTER: number = CONVENTION.numberRegister;
+/** The argument and result registers, slot 0 first (x0-x6, from `SYSCALL_CONVENTIONS.aarch64`). */
+export const SYSCALL_SLOT_REGISTERS: readonly number[] = CONVENTION.argumentRegisters;
+/** Number of argument and result registers (seven). */
+export const SYSCALL_ARG_REGISTERS: number = SYSCALL_SLOT_REGISTERS.length;
 
 /** A syscall as the kernel reads it after an SVC trap. */
 export interface SyscallRequest {
-  /** x8, as a Number (the low 32 bits; K5 syscall numbers are small). */
+  /** x7, as a Number (the low 32 bits; K5 syscall numbers are small). */
   number: number;
-  /** x0-x6. */
+  /** The slot registers x0-x6, slot 0 first. */
   args: bigint[];
   /** The SVC immediate from ESR_EL1.ISS. */
   imm16: number;
@@ -42,7 +48,7 @@ export function issueSyscall(
       `at most ${SYSCALL_ARG_REGISTERS} arguments (x0-x6), got ${args.length}`,
     );
   }
-  for (const [i, a] of args.entries()) cpu.setX(i, a);
+  for (const [i, a] of args.entries()) cpu.setX(SYSCALL_SLOT_REGISTERS[i]!, a);
   cpu.setX(SYSCALL_NUMBER_REGISTER, number);
   return cpu.takeException({
     kind: ExceptionKind.Sync,
@@ -63,8 +69,7 @@ export function readSyscall(cpu: Aarch64Cpu): SyscallRequest {
       `ESR_EL1.EC is 0x${s.ec.toString(16)}, not SVC64 (0x15)`,
     );
   }
-  const args: bigint[] = [];
-  for (let i = 0; i < SYSCALL_ARG_REGISTERS; i++) args.push(cpu.getX(i));
+  const args = SYSCALL_SLOT_REGISTERS.map((r) => cpu.getX(r));
   return {
     number: Number(cpu.getX(SYSCALL_NUMBER_REGISTER) & 0xffff_ffffn),
     args,
@@ -72,7 +77,7 @@ export function readSyscall(cpu: Aarch64Cpu): SyscallRequest {
   };
 }
 
-/** Kernel side: writes results into x0.. (at most seven); other registers are untouched. */
+/** Kernel side: writes results into the slot registers (at most seven); others are untouched. */
 export function writeSyscallResults(cpu: Aarch64Cpu, results: readonly (bigint | number)[]): void {
   if (results.length > SYSCALL_ARG_REGISTERS) {
     throw new Aarch64Error(
@@ -80,5 +85,5 @@ export function writeSyscallResults(cpu: Aarch64Cpu, results: readonly (bigint |
       `at most ${SYSCALL_ARG_REGISTERS} results (x0-x6), got ${results.length}`,
     );
   }
-  for (const [i, r] of results.entries()) cpu.setX(i, r);
+  for (const [i, r] of results.entries()) cpu.setX(SYSCALL_SLOT_REGISTERS[i]!, r);
 }
