@@ -16,7 +16,7 @@ let failed = 0;
 for (const dir of dirs) {
   const result = spawnSync(
     process.execPath,
-    ['--conditions=@k5/source', '--import', 'tsx', 'bench/index.ts'],
+    ['--expose-gc', '--conditions=@k5/source', '--import', 'tsx', 'bench/index.ts'],
     { cwd: dir, stdio: 'inherit' },
   );
   if (result.status !== 0) {
