@@ -7,7 +7,45 @@
  * @packageDocumentation
  */
 
+export { analyseSchedulability } from './analysis/response-time';
+export { AnalysisError } from './analysis/task-set';
 export { GenericPort } from './arch/generic-port';
+export { createAttestationReport, verifyAttestationReport } from './enclave/attestation';
+export {
+  ATTESTATION_REPORT_LENGTH,
+  ATTESTATION_REPORT_VERSION,
+  decodeAttestationReport,
+  NONCE_MAX_LENGTH,
+  NONCE_MIN_LENGTH,
+  USER_DATA_LENGTH,
+} from './enclave/attestation-report';
+export {
+  DEVICE_ID_LENGTH,
+  deriveDeviceId,
+  exportDevicePublicKey,
+  generateDeviceIdentity,
+  importDevicePublicKey,
+} from './enclave/device-identity';
+export {
+  ENCLAVE_IDENTITY_DOMAIN,
+  ENCLAVE_IDENTITY_VERSION,
+  encodeEnclaveIdentity,
+  measureEnclave,
+} from './enclave/enclave-identity';
+export { EnclaveError } from './enclave/errors';
+export { Measurement } from './enclave/measurement';
+export { hkdfSha256, sha256 } from './enclave/primitives';
+export {
+  DEVICE_SECRET_MIN_LENGTH,
+  deriveSealingKey,
+  generateDeviceSecret,
+  SEALED_BLOB_VERSION,
+  SEALED_OVERHEAD,
+  SEALING_LABEL_MAX_LENGTH,
+  seal,
+  unseal,
+} from './enclave/sealing';
+
 export { AccessKind } from './arch/port';
 export { BootSlot, bootSystem } from './boot';
 export { Cap, Slot } from './cspace/cap';
@@ -34,7 +72,37 @@ export {
 export { KernelState } from './state';
 export { TraceRecorder } from './trace';
 
+export type { BlockingTerm } from './analysis/blocking';
+export type { SchedulabilityReport, TaskResponse } from './analysis/response-time';
+export type {
+  AnalysisErrorCode,
+  AnalysisTask,
+  PassiveServer,
+  ServerCall,
+  TaskSet,
+} from './analysis/task-set';
 export type { GenericPortOptions } from './arch/generic-port';
+export type {
+  AttestationExpectations,
+  AttestationFailure,
+  AttestationReportInput,
+  AttestationVerdict,
+} from './enclave/attestation';
+export type { AttestationReport, DecodedReport } from './enclave/attestation-report';
+export type {
+  DeviceIdentity,
+  DeviceIdentityOptions,
+  DevicePublicKeyFormat,
+} from './enclave/device-identity';
+export type {
+  EnclaveArch,
+  EnclaveDescription,
+  EnclavePermissions,
+  EnclaveRegion,
+} from './enclave/enclave-identity';
+export type { EnclaveErrorCode } from './enclave/errors';
+export type { SealingKey } from './enclave/sealing';
+
 export type { ArchPort, ContextId, InterruptController, MemoryGrant } from './arch/port';
 export type { BootOptions, HostSystem } from './boot';
 export type { KernelUsageErrorCode } from './errors';

@@ -46,7 +46,7 @@ export interface SchedulabilityReport {
 
 /**
  * Runs response-time analysis on a task set.
- * @throws AnalysisError when the set is invalid (see {@link normaliseTaskSet}).
+ * @throws AnalysisError when the set is invalid (a zero period, a budget above its period, a duplicate name, an unknown server, ...).
  * @public
  */
 export function analyseSchedulability(set: TaskSet): SchedulabilityReport {
