@@ -280,3 +280,15 @@ export {
   SCB_MMFAR,
 } from './faults';
 export type { FaultAccess, FaultRecord, FaultStatus, UsageFaultCause } from './faults';
+
+export {
+  ARMV8M_REGISTER_COUNT,
+  ARMV8M_XPSR_INDEX,
+  ArmV8mPort,
+} from './port/armv8m-port';
+export type { ArmV8mPortOptions } from './port/armv8m-port';
+export { faultMessage } from './port/fault-message';
+export type { KernelFaultMessage } from './port/fault-message';
+export { grantsToRequests, solveGrants } from './port/grants';
+export { ArmV8mPortError } from './port/port-errors';
+export type { ArmV8mPortErrorCode } from './port/port-errors';
