@@ -253,6 +253,9 @@ function receivePhase(
   cptr: number,
   replyCptr: number,
   isBlocking: boolean,
+  // ReplyRecv has already resolved its reply cap (a successful lookup cannot change in between:
+  // the reply transfer only fills an empty slot); undefined = look it up here.
+  resolvedReply?: Reply | null,
 ): void {
   const slot = lookupOrFault(k, t, cptr, true);
   if (slot === null) return;
@@ -262,7 +265,7 @@ function receivePhase(
     return;
   }
   if (cap.type === ObjectType.Endpoint) {
-    const reply = lookupReply(k, t, replyCptr);
+    const reply = resolvedReply !== undefined ? resolvedReply : lookupReply(k, t, replyCptr);
     if (reply === undefined) return;
     receiveIPC(k, t, cap.obj as Endpoint, isBlocking, reply, has(cap.rights, Rights.Grant));
   } else if (cap.type === ObjectType.Notification) {
@@ -314,7 +317,7 @@ export function handleSyscall(k: KernelState, t: Tcb, hooks: SyscallHooks): void
       const reply = lookupReply(k, t, port.argument(ctx, 6));
       if (reply === undefined) break;
       if (reply) doReplyTransfer(k, t, reply);
-      receivePhase(k, t, port.argument(ctx, 0), port.argument(ctx, 6), true);
+      receivePhase(k, t, port.argument(ctx, 0), port.argument(ctx, 6), true, reply);
       break;
     }
     case Syscall.NBSendRecv:
