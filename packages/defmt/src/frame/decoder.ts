@@ -86,12 +86,12 @@ export class FrameDecoder {
     try {
       const index = this.u16();
       let timestampFormat: string | undefined;
-      let timestampArgs: Arg[] = [];
+      let timestampArgs: Arg[];
       const ts = this.table.timestamp;
       if (ts !== undefined) {
         timestampFormat = ts.format;
         timestampArgs = this.decodeFormat(this.formats.get(ts.format));
-      }
+      } else timestampArgs = []; // a fresh array per frame, as before: callers own their frames
       let statement = this.statements[index];
       if (statement === undefined) {
         const entry = this.table.entries.get(index);

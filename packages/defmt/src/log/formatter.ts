@@ -118,7 +118,16 @@ export class LogFormatter {
     if (plain && m.kind === 'log') return (r) => colorDiff(r.message, this.colored) ?? r.message;
     if (m.kind === 'level') {
       const byLevel: Partial<Record<Level | 'none', string>> = {};
-      return (r) => (byLevel[r.level ?? 'none'] ??= this.segment(r, seg));
+      // A stream repeats one level most of the time: compare it with the previous record's level
+      // (the same interned string) before the keyed lookup. Both give the same once-formatted text.
+      let lastLevel: Level | undefined | null = null;
+      let lastText = '';
+      return (r) => {
+        if (r.level === lastLevel) return lastText;
+        lastLevel = r.level;
+        lastText = byLevel[r.level ?? 'none'] ??= this.segment(r, seg);
+        return lastText;
+      };
     }
     return (r) => this.segment(r, seg);
   }
@@ -243,7 +252,14 @@ function lastComponents(file: string, n: number): string {
  * and `` right: `...` ``) and prints them as a diff. Returns `undefined` for other messages.
  */
 function colorDiff(text: string, colored: boolean): string | undefined {
-  // Fast exit for the common case: only multi-line messages with a `right: \`` line qualify.
+  // Fast exact exit: the last line (after dropping one empty final line and one `\r`, as below)
+  // must end with a backquote. Three character reads instead of a substring search, and a false
+  // answer here is always a false answer below; otherwise the full check decides.
+  let e = text.length;
+  if (text.charCodeAt(e - 1) === 0x0a) e--;
+  if (text.charCodeAt(e - 1) === 0x0d) e--;
+  if (text.charCodeAt(e - 1) !== 0x60) return undefined;
+  // Only multi-line messages with a `right: \`` line qualify.
   if (!text.includes('right: `')) return undefined;
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

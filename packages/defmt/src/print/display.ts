@@ -13,6 +13,7 @@ import type { DefmtTable } from '../table/types';
 import { formatCbor } from './cbor';
 import { formatF32, formatF64 } from './float';
 import { debugBytes, debugStr, formatDecimal, formatRadix, twosComplement } from './rust-fmt';
+import { decimal } from './decimal';
 import { formatIso8601, formatSeconds, formatTime } from './time';
 
 /**
@@ -39,15 +40,6 @@ const SIGNED_BITS: Partial<Record<ParamType['kind'], number>> = {
 };
 
 const U128_MASK = (1n << 128n) - 1n;
-
-// Decimal strings of small integers, the most common arguments (bytes, counters, indices).
-const SMALL = Array.from({ length: 1024 }, (_, i) => String(i));
-
-function decimal(x: IntValue): string {
-  return typeof x === 'number' && x >= 0 && x < 1024 && Number.isInteger(x)
-    ? SMALL[x]!
-    : x.toString();
-}
 
 function escapeByteString(bytes: ArrayLike<number>): string {
   let out = 'b"';
@@ -81,7 +73,12 @@ export class FrameDisplay {
 
   /** The log message, as `Frame::display_message` prints it. */
   message(frame: Frame): string {
-    return this.formatArgs(frame.format, frame.args, undefined);
+    const fragments = this.formats.get(frame.format).fragments;
+    const args = frame.args;
+    if (fragments.length === 1) return this.fragment(fragments[0]!, args, undefined);
+    let out = '';
+    for (let i = 0; i < fragments.length; i++) out += this.fragment(fragments[i]!, args, undefined);
+    return out;
   }
 
   /** The formatted timestamp, or `undefined` when the table has no timestamp format. */

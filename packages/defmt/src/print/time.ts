@@ -7,15 +7,26 @@ import type { IntValue } from '../frame/types';
 
 const two = (n: bigint) => n.toString().padStart(2, '0');
 
+/** Zero padding of a fraction with `i` digits up to six digits (index 3..6 serve three digits). */
+const ZEROS6 = ['000000', '00000', '0000', '000', '00', '0', ''];
+
+/** Decimal digits of an integer in 0..999999 (0 counts as one digit). */
+function digits(n: number): number {
+  return n < 1000 ? (n < 10 ? 1 : n < 100 ? 2 : 3) : n < 10_000 ? 4 : n < 100_000 ? 5 : 6;
+}
+
 /** `:us` → `S.ffffff`, `:ms` → `S.fff`. */
 export function formatSeconds(v: IntValue, precision: TimePrecision): string {
   if (typeof v === 'number') {
+    // `v` is a non-negative safe integer (unsigned arguments above 2^53 arrive as bigint), so the
+    // division is exact and `frac` has at most 6 (3) digits: the zero prefix only depends on its
+    // magnitude, which avoids building and slicing a padded temporary string.
     if (precision === 'us') {
       const frac = v % 1_000_000;
-      return `${(v - frac) / 1_000_000}.${`00000${frac}`.slice(-6)}`;
+      return `${(v - frac) / 1_000_000}.${ZEROS6[digits(frac)]}${frac}`;
     }
     const frac = v % 1_000;
-    return `${(v - frac) / 1_000}.${`00${frac}`.slice(-3)}`;
+    return `${(v - frac) / 1_000}.${ZEROS6[digits(frac) + 3]}${frac}`;
   }
   const d = precision === 'us' ? 1_000_000n : 1_000n;
   return `${v / d}.${(v % d).toString().padStart(precision === 'us' ? 6 : 3, '0')}`;

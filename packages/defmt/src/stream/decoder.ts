@@ -8,7 +8,7 @@
 import { FrameDecoder } from '../frame/decoder';
 import type { Frame } from '../frame/types';
 import type { DefmtTable } from '../table/types';
-import { rzcobsDecodeInto } from './rzcobs';
+import { rzcobsDecodeTail } from './rzcobs';
 
 /** What {@link StreamDecoder.next} yields. */
 export type StreamEvent =
@@ -114,9 +114,13 @@ export class StreamDecoder {
   private nextRzcobs(): StreamEvent | undefined {
     const buf = this.buf;
     for (;;) {
-      // Native search; a zero found past `end` is stale data, not a separator.
-      const frameEnd = this.scan < this.end ? buf.indexOf(0, this.scan) : -1;
-      if (frameEnd < 0 || frameEnd >= this.end) {
+      // A plain loop rather than `indexOf`: frames are mostly a few dozen bytes, where the call
+      // into the native search costs more than the scan. It stops at `end`, so stale bytes past
+      // it are never taken for a separator (the same frames as before).
+      const end = this.end;
+      let frameEnd = this.scan;
+      while (frameEnd < end && buf[frameEnd] !== 0) frameEnd++;
+      if (frameEnd >= end) {
         this.scan = this.end;
         if (this.end - this.start > this.maxFrameBytes) {
           // Keep memory flat: drop the frame so far and everything up to the next separator.
@@ -141,9 +145,11 @@ export class StreamDecoder {
       if (frameEnd === frameStart) continue;
       const len = frameEnd - frameStart;
       if (this.scratch.length < len * 7) this.scratch = new Uint8Array(len * 7);
-      const n = rzcobsDecodeInto(buf, frameStart, frameEnd, this.scratch);
-      if (n < 0) return this.skip('malformed rzCOBS data');
-      const r = this.frames.tryDecode(this.scratch, 0, n);
+      // Decoded in place at the end of the scratch buffer (no move to the front): the frame
+      // decoder reads `scratch[w..length)` exactly as it would read the moved copy.
+      const w = rzcobsDecodeTail(buf, frameStart, frameEnd, this.scratch);
+      if (w < 0) return this.skip('malformed rzCOBS data');
+      const r = this.frames.tryDecode(this.scratch, w, this.scratch.length);
       if (r.ok) return { kind: 'frame', frame: r.frame };
       return this.skip(r.error === 'unexpected-eof' ? 'frame ended early' : r.reason);
     }

@@ -28,6 +28,13 @@ export function rzcobsDecode(frame: Uint8Array): Uint8Array | undefined {
   return n < 0 ? undefined : out.subarray(0, n);
 }
 
+/** Literal (non-zero) bytes a run-length code 0x00..0x7f takes from the stream: 7 - popcount. */
+const LITERALS = Uint8Array.from({ length: 128 }, (_, x) => {
+  let n = 7;
+  for (let b = x; b !== 0; b &= b - 1) n--;
+  return n;
+});
+
 /**
  * Decodes `src[start..end)` into `out` (which must hold `(end - start) * 7` bytes) and returns
  * the decoded length, or -1 when the frame is malformed. Allocation-free: the stream decoder's
@@ -41,20 +48,43 @@ export function rzcobsDecodeInto(
 ): number {
   // Decode backwards into the end of `out`, then move the result to the front: this keeps the
   // output in forward order without a reverse pass.
+  const w = rzcobsDecodeTail(src, start, end, out);
+  if (w < 0) return -1;
+  const length = out.length - w;
+  out.copyWithin(0, w);
+  return length;
+}
+
+/**
+ * Decodes `src[start..end)` into the END of `out` (which must hold `(end - start) * 7` bytes):
+ * the decoded bytes are `out[result..out.length)`, or the result is -1 when the frame is
+ * malformed. Internal (not exported from the package): the stream decoder reads the frame in
+ * place, which saves {@link rzcobsDecodeInto}'s final move per frame.
+ */
+export function rzcobsDecodeTail(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+): number {
   let w = out.length;
   let r = end;
   while (r > start) {
     const x = src[--r]!;
     if (x === 0) return -1;
     if (x < 0x80) {
-      for (let i = 0; i < 7; i++) {
-        if (x & (1 << (6 - i))) {
-          out[--w] = 0;
-        } else {
-          if (r === start) return -1;
-          out[--w] = src[--r]!;
-        }
-      }
+      // One bounds check for the whole group instead of one per literal: the group needs exactly
+      // LITERALS[x] (= 7 - popcount) bytes, and failing here returns -1 just as running out
+      // half-way would (the partial output is never used).
+      if (r - start < LITERALS[x]!) return -1;
+      // Unrolled bits 6..0, in the order the group is read backwards.
+      out[--w] = x & 0x40 ? 0 : src[--r]!;
+      out[--w] = x & 0x20 ? 0 : src[--r]!;
+      out[--w] = x & 0x10 ? 0 : src[--r]!;
+      out[--w] = x & 0x08 ? 0 : src[--r]!;
+      out[--w] = x & 0x04 ? 0 : src[--r]!;
+      out[--w] = x & 0x02 ? 0 : src[--r]!;
+      out[--w] = x & 0x01 ? 0 : src[--r]!;
     } else if (x < 0xff) {
       const n = (x & 0x7f) + 7;
       out[--w] = 0;
@@ -65,9 +95,7 @@ export function rzcobsDecodeInto(
       for (let i = 0; i < 134; i++) out[--w] = src[--r]!;
     }
   }
-  const length = out.length - w;
-  out.copyWithin(0, w);
-  return length;
+  return w;
 }
 
 /**
