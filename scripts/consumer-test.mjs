@@ -3,7 +3,7 @@
 // users do: ESM import, CJS require, and @k5/defmt on its own. Also lints each tarball's package
 // metadata with publint. Exit code 1 on any failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -99,7 +99,7 @@ try {
       JSON.stringify({ name: project.name, private: true, type: project.type }),
     );
     writeFileSync(join(dir, project.file), project.code);
-    execFileSync('cp', [checks, join(dir, 'checks.mjs')]);
+    copyFileSync(checks, join(dir, 'checks.mjs'));
     try {
       run(
         'npm',

@@ -6,6 +6,7 @@ import {
   type BootInfo,
   encodeMessageInfo,
   type HostTask,
+  LogLevel,
   ObjectType,
   Rights,
   WORD_BITS,
@@ -38,18 +39,15 @@ function* log(sys: Sys, level: number, index: number, args: readonly number[]) {
   yield* sys.log(level, encoder.encode(index, args));
 }
 
-/** Levels as the Log syscall carries them (defmt's order). */
-const LEVEL = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 } as const;
-
 const pong: HostTask = function* (ctx) {
   const sys = new Sys(ctx);
-  yield* log(sys, LEVEL.info, Log.serverReady, [SLOT.endpoint]);
+  yield* log(sys, LogLevel.Info, Log.serverReady, [SLOT.endpoint]);
   let badge = yield* sys.recv(SLOT.endpoint, SLOT.reply);
   for (;;) {
     const n = sys.getMR(0);
     const answer = (sys.getMR(1) ^ 0xffff) >>> 0;
     yield* sys.work(200);
-    yield* log(sys, LEVEL.debug, Log.pong, [n, badge, answer]);
+    yield* log(sys, LogLevel.Debug, Log.pong, [n, badge, answer]);
     sys.setMR(0, answer);
     badge = yield* sys.replyRecv(SLOT.endpoint, encodeMessageInfo(0, 1), SLOT.reply);
   }
@@ -60,17 +58,17 @@ function makePing(rounds: number): HostTask {
     const sys = new Sys(ctx);
     for (let n = 1; n <= rounds; n++) {
       const payload = (0x1000 * n + n) >>> 0;
-      yield* log(sys, LEVEL.info, Log.ping, [n, payload]);
+      yield* log(sys, LogLevel.Info, Log.ping, [n, payload]);
       sys.setMR(0, n);
       sys.setMR(1, payload);
       yield* sys.call(SLOT.endpoint, encodeMessageInfo(0, 2));
       const reply = sys.getMR(0);
       const expected = (payload ^ 0xffff) >>> 0;
-      if (reply === expected) yield* log(sys, LEVEL.info, Log.reply, [n, reply]);
-      else yield* log(sys, LEVEL.error, Log.mismatch, [n, reply, expected]);
+      if (reply === expected) yield* log(sys, LogLevel.Info, Log.reply, [n, reply]);
+      else yield* log(sys, LogLevel.Error, Log.mismatch, [n, reply, expected]);
       yield* sys.work(500);
     }
-    yield* log(sys, LEVEL.info, Log.done, [rounds]);
+    yield* log(sys, LogLevel.Info, Log.done, [rounds]);
   };
 }
 
