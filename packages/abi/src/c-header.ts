@@ -4,7 +4,7 @@
 
 import { SYSCALL_CONVENTIONS } from './conventions';
 import { ERROR_TABLE } from './errors';
-import { FAULT_LAYOUTS } from './faults';
+import { FAULT_LAYOUTS, FAULT_REPLY_REGISTERS } from './faults';
 import { INVOCATION_TABLE } from './invocations';
 import { IPC_BUFFER_BYTES, IPC_BUFFER_WORDS, IpcBufferWord, MAX_LEASES } from './ipc-buffer';
 import { LOOKUP_FAILURE_TABLE } from './lookup';
@@ -20,6 +20,7 @@ import {
   RETYPE_FAN_OUT_LIMIT,
 } from './objects';
 import { RIGHTS_TABLE, Rights } from './rights';
+import { PEER_DEAD_LABEL, TASK_GENERATION_BITS, TASK_INDEX_BITS } from './supervision';
 import { FAST_MESSAGE_REGISTERS, SYSCALL_TABLE } from './syscalls';
 
 /** One `#define` of the C header. @public */
@@ -53,6 +54,12 @@ export function cHeaderConstants(): CConstant[] {
     });
     add(`FAULT_${upper(f.name)}_WORDS`, f.words.length);
   }
+  FAULT_REPLY_REGISTERS.forEach((r, i) => {
+    add(`FAULT_REPLY_${upper(r)}`, i);
+  });
+  add('PEER_DEAD_LABEL', PEER_DEAD_LABEL);
+  add('TASK_INDEX_BITS', TASK_INDEX_BITS);
+  add('TASK_GENERATION_BITS', TASK_GENERATION_BITS);
   for (const m of MESSAGE_INFO_LAYOUT) {
     add(`MSGINFO_${upper(m.field)}_SHIFT`, m.shift);
     add(`MSGINFO_${upper(m.field)}_MASK`, 2 ** m.bits - 1);

@@ -81,3 +81,38 @@ export const FAULT_LAYOUTS: readonly FaultLayout[] = [
 export function faultWordIndex(label: FaultLabel, word: string): number {
   return FAULT_LAYOUTS[label]?.words.indexOf(word) ?? -1;
 }
+
+/**
+ * How a fault handler's reply resumes the faulting thread (K5; seL4 handleFaultReply). A reply
+ * with label 0 resumes it; any other label leaves it stopped (Inactive). The reply's MR i, for
+ * i below its length, overwrites the register named `FAULT_REPLY_REGISTERS[i]`: `ip` and `sp`
+ * are the convention's PC and SP, `a0`..`a6` its seven argument slots. A reply of length 0
+ * resumes with the registers unchanged. Unlike seL4 the layout is the same for every fault.
+ * @public
+ */
+export const FAULT_REPLY_REGISTERS: readonly string[] = [
+  'ip',
+  'sp',
+  'a0',
+  'a1',
+  'a2',
+  'a3',
+  'a4',
+  'a5',
+  'a6',
+];
+
+/**
+ * Where a resumed thread continues, by fault label: `retry` re-executes the faulting syscall or
+ * instruction (cap faults, CPU exceptions, memory faults), `continue` returns from the trap as
+ * if it had completed (unknown syscalls the handler emulated, timeouts, panics). @public
+ */
+export const FAULT_RESUME: readonly ('retry' | 'continue')[] = [
+  'retry', // NullFault
+  'retry', // CapFault
+  'continue', // UnknownSyscall
+  'retry', // UserException
+  'retry', // VmFault
+  'continue', // Timeout
+  'continue', // Panic
+];

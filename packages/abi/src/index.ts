@@ -11,7 +11,13 @@ export { address, badge, cptr, priority, ticks } from './branded';
 export { cHeaderConstants, generateCHeader } from './c-header';
 export { SYSCALL_CONVENTIONS } from './conventions';
 export { ERROR_TABLE, errorName, KernelError } from './errors';
-export { FAULT_LAYOUTS, FaultLabel, faultWordIndex } from './faults';
+export {
+  FAULT_LAYOUTS,
+  FAULT_REPLY_REGISTERS,
+  FAULT_RESUME,
+  FaultLabel,
+  faultWordIndex,
+} from './faults';
 export { HOST_TRAP_SYSCALL } from './host-task';
 export { INVOCATION_TABLE, InvocationLabel } from './invocations';
 export {
@@ -50,6 +56,14 @@ export {
   WORD_BITS,
 } from './objects';
 export { hasRights, maskRights, RIGHTS_TABLE, Rights } from './rights';
+export {
+  encodeTaskId,
+  PEER_DEAD_LABEL,
+  TASK_GENERATION_BITS,
+  TASK_INDEX_BITS,
+  taskIdGeneration,
+  taskIdIndex,
+} from './supervision';
 export {
   FAST_MESSAGE_REGISTERS,
   FAST_MESSAGE_REGISTERS_SEND_RECV,

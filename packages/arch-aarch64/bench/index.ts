@@ -2,11 +2,16 @@
 // walk (the cold path), and TLB maintenance per 1,000 context switches among 100 tasks, first
 // with enough ASIDs (target: zero full flushes) and then with ASIDs exhausted (roll-overs);
 // then the same figure through the real kernel port: 100 host threads booted with
-// bootSystem({ port: new Aarch64Port() }) that each touch their own page and Yield.
+// bootSystem({ port: new Aarch64Port() }) that each touch their own page and Yield; and
+// interrupt round trips through the port's IRQ entry: a device line raised, acknowledged at
+// the GIC, delivered by the kernel to a driver task, cleared and acknowledged by the driver.
 import { type BootInfo, type HostTask, ObjectType, Rights } from '@k5/abi';
 import { type BenchFigure, runBenchmarks } from '@k5/bench';
 import { bootSystem } from '@k5/kernel';
 import {
+  irqControlGet,
+  irqHandlerAck,
+  irqHandlerSetNotification,
   regionGetInfo,
   regionMap,
   Sys,
@@ -221,6 +226,58 @@ function portFigures(label: string, asidLimit: number | undefined): BenchFigure[
   ];
 }
 
+// ---- interrupt round trips: device → GIC → port → kernel → driver task → ack ----
+const IRQ_LINE = 5;
+
+function irqSystem() {
+  const port = new Aarch64Port();
+  const driver: HostTask = function* (ctx) {
+    const sys = new Sys(ctx);
+    const [ntfn, handler] = [ctx.getRegister(9), ctx.getRegister(10)];
+    for (;;) {
+      yield* sys.wait(ntfn);
+      port.setLineLevel(IRQ_LINE, false); // the driver clears the device (its MMIO write)
+      yield* irqHandlerAck(sys, handler);
+    }
+  };
+  const root = (boot: BootInfo): HostTask =>
+    function* (ctx) {
+      const sys = new Sys(ctx);
+      const ut = [...boot.untyped].sort((a, b) => b.sizeBits - a.sizeBits)[0]!.cptr;
+      const at = boot.emptySlots[0];
+      const cn = boot.caps.rootCNode;
+      yield* untypedRetype(sys, ut, ObjectType.Notification, 0, cn, 0, 0, at, 1);
+      yield* irqControlGet(sys, boot.caps.irqControl, IRQ_LINE, cn, at + 1, boot.rootCNodeDepth);
+      yield* irqHandlerSetNotification(sys, at + 1, at);
+      // The root becomes the driver: it shares its CSpace with nothing else.
+      ctx.setRegister(9, at);
+      ctx.setRegister(10, at + 1);
+      yield* driver(ctx);
+    };
+  const system = bootSystem({ root, port });
+  system.run();
+  return {
+    port,
+    roundTrip: () => {
+      port.setLineLevel(IRQ_LINE, true);
+      port.takeInterrupts(system.kernel);
+      system.run();
+    },
+  };
+}
+const irq = irqSystem();
+irq.roundTrip();
+const irqAcks0 = irq.port.gic.cpu.counters.acknowledged;
+for (let i = 0; i < 1000; i++) irq.roundTrip();
+const irqFigures: BenchFigure[] = [
+  {
+    name: 'irq/gic-acknowledges-per-1000-round-trips',
+    unit: 'count',
+    value: irq.port.gic.cpu.counters.acknowledged - irqAcks0,
+  },
+  { name: 'irq/tlb-flushes', unit: 'count', value: irq.port.mmu.tlb.counters.flushes.VMALLE1 },
+];
+
 const portWithAsids = portSystem(undefined);
 const portExhausted = portSystem(32);
 
@@ -236,6 +293,8 @@ await runBenchmarks('@k5/arch-aarch64', [
   ...switchFigures('100-tasks-32-asids', 32),
   ...portFigures(`${THREADS}-threads-16bit-asids`, undefined),
   ...portFigures(`${THREADS}-threads-32-asids`, 32),
+  ...irqFigures,
+  { name: 'irq/line-to-driver-and-ack-round-trips', unit: 'ops/s', run: irq.roundTrip },
   {
     name: 'port/yield+touch-steps-asids-vs-exhausted',
     unit: 'ops/s',

@@ -220,6 +220,7 @@ export {
   Aarch64Port,
 } from './port/aarch64-port';
 export { PAGE_SIZE, planMemoryMap } from './port/memory-map';
+export { checkDeviceWindows, typeMappings } from './port/devices';
 export {
   CONTEXT_REGISTERS,
   SP_EL0_INDEX,
@@ -267,6 +268,9 @@ export type { ExceptionEntry, TaskContext } from './context';
 export type { SyscallRequest } from './svc-abi';
 export type { Aarch64PortOptions, PortFault, PortCounters } from './port/aarch64-port';
 export type { PlannedMapping, RefinedRange, MemoryPlan } from './port/memory-map';
+export type { DeviceWindow, TypedMapping } from './port/devices';
+export type { InterruptEntries, TakenInterrupt } from './port/irq-entry';
+export type { KernelClock } from './port/clock';
 export type {
   AsidHandle,
   AsidAllocatorOptions,

@@ -1,10 +1,16 @@
 // Benchmarks of @k5/arch-armv8m: solver times for 8 and 16 regions, layouts solved per second over
-// 1,000 random layouts, and checker lookups per second against a plain linear scan of the same
-// ranges (the baseline) in the same process.
+// 1,000 random layouts, checker lookups per second against a plain linear scan of the same
+// ranges (the baseline) in the same process, and the TrustZone-M Non-secure access check (SAU
+// with 8 regions plus an IDAU) per second.
 import { runBenchmarks } from '@k5/bench';
 import {
   applyPmsav7Solution,
   applyPmsav8Solution,
+  applySauPlan,
+  checkNonSecureAccess,
+  planSau,
+  Sau,
+  SecurityAttribute,
   type MemoryAccess,
   MPU_CTRL,
   Pmsav7Mpu,
@@ -74,6 +80,35 @@ const probes7 = Array.from(
 );
 const ACCESS: MemoryAccess[] = ['read', 'write', 'execute'];
 const flat = l16.map((r) => [r.base, r.base + r.size, r.read, r.write, r.execute] as const);
+
+// TrustZone-M: two Non-secure ranges, three enclaves, an IDAU marking the 0x3xxx_xxxx alias Secure.
+const sau = new Sau({
+  regions: 8,
+  idau: (a) => (a >>> 28 === 3 ? SecurityAttribute.Secure : SecurityAttribute.NonSecure),
+});
+applySauPlan(
+  sau,
+  planSau(
+    {
+      nonSecure: [
+        { base: 0x0804_0000, size: 0x4_0000 },
+        { base: 0x2000_0000, size: 0x2_0000 },
+      ],
+      enclaves: [0, 1, 2].map((i) => ({
+        name: `e${i}`,
+        memory: [{ base: 0x1000_8000 + i * 0x2000, size: 0x1000 }],
+        gateway: { base: 0x1000_f000 + i * 0x100, size: 0x40 },
+        entries: [0x1000_f000 + i * 0x100],
+      })),
+    },
+    8,
+  ),
+);
+const tzProbes = Array.from({ length: 1024 }, (_, i) =>
+  i % 2 === 0
+    ? 0x2000_0000 + Math.floor(probeRandom() * 0x2_0000)
+    : 0x1000_8000 + Math.floor(probeRandom() * 0x8000),
+);
 
 let sink = 0;
 const failures = { pmsav8: 0, pmsav7: 0 };
@@ -158,6 +193,16 @@ await runBenchmarks('@k5/arch-armv8m', [
     run: () => {
       for (let i = 0; i < probes7.length; i++) {
         if (mpu7.check(probes7[i]!, 4, ACCESS[i % 3]!, false).allowed) sink++;
+      }
+    },
+  },
+  {
+    name: 'trustzone/nonsecure-access-checks',
+    unit: 'ops/s',
+    perCall: tzProbes.length,
+    run: () => {
+      for (let i = 0; i < tzProbes.length; i++) {
+        if (checkNonSecureAccess(sau, tzProbes[i]! & ~3, 4, ACCESS[i % 2]!).allowed) sink++;
       }
     },
   },

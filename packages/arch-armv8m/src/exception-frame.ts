@@ -1,8 +1,9 @@
 // Exception entry and return on Armv8-M: the hardware-stacked basic frame (r0-r3, r12, LR, PC,
 // xPSR: 8 words) and extended frame (plus S0-S15, FPSCR and a reserved word: 26 words), the 8-byte
 // realignment recorded in stacked xPSR bit 9, the EXC_RETURN value written to LR, and its
-// validation on return. Models a PE without the Security Extension's additional state context
-// (DCRS = 1) and without lazy FP stacking. Relies on `registers.ts`.
+// validation on return. Models one security state without lazy FP stacking; the Security
+// Extension's additional state context (DCRS, the integrity signature) is layered on top in
+// `trustzone/secure-core.ts`. Relies on `registers.ts`.
 
 import { ExceptionModelError } from './errors';
 import {

@@ -286,9 +286,58 @@ export {
   ARMV8M_XPSR_INDEX,
   ArmV8mPort,
 } from './port/armv8m-port';
-export type { ArmV8mPortOptions } from './port/armv8m-port';
+export type {
+  ArmV8mPortOptions,
+  DeliveredInterrupt,
+  InterruptSink,
+} from './port/armv8m-port';
 export { faultMessage } from './port/fault-message';
 export type { KernelFaultMessage } from './port/fault-message';
 export { grantsToRequests, solveGrants } from './port/grants';
 export { ArmV8mPortError } from './port/port-errors';
 export type { ArmV8mPortErrorCode } from './port/port-errors';
+
+export {
+  ADDITIONAL_STATE_OFFSET,
+  ADDITIONAL_STATE_WORDS,
+  INTEGRITY_SIGNATURE,
+  INTEGRITY_SIGNATURE_FP,
+  integritySignature,
+  pushAdditionalState,
+  readAdditionalState,
+} from './trustzone/additional-state';
+export type { AdditionalState } from './trustzone/additional-state';
+export { TrustZoneError } from './trustzone/errors';
+export type { TrustZoneErrorCode } from './trustzone/errors';
+export {
+  applySauPlan,
+  enclaveRegionRequests,
+  GATEWAY_FILLER_HALFWORD,
+  planSau,
+  readHalfword,
+  writeGatewayImage,
+  writeHalfword,
+} from './trustzone/layout';
+export type {
+  AddressRange,
+  EnclaveMemory,
+  SauPlan,
+  SauRegionConfig,
+  TrustZoneEnclaveLayout,
+  TrustZoneLayout,
+} from './trustzone/layout';
+export { checkNonSecureAccess } from './trustzone/nonsecure-access';
+export type { NonSecureAccessResult } from './trustzone/nonsecure-access';
+export { TrustZoneCore } from './trustzone/secure-core';
+export type {
+  BankedRegisters,
+  CoreAccessResult,
+  SecurityState,
+  ThreadRegisters,
+  TransitionResult,
+  TrustZoneCoreOptions,
+} from './trustzone/secure-core';
+export { SCB_SFAR, SCB_SFSR, SFSR, secureFault, sfsrBitNames } from './trustzone/sfsr';
+export type { SecureFault, SecureFaultCause } from './trustzone/sfsr';
+export { boardPortOptions, createBoardMachine, manifestBoard, STM32L5_BOARD } from './board/index';
+export type { ArmV8mBoard, BoardMachine, BoardMemoryRange } from './board/index';

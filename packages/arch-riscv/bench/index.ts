@@ -1,8 +1,12 @@
 // Benchmarks of @k5/arch-riscv: reference-hart MIPS on an ALU loop, a memory loop and an
 // insertion sort, each beside rp2040js's Cortex-M0+ running the equivalent hand-assembled
 // Thumb code in the same process (ratio = ours / rp2040js), plus the host cost of a trap
-// round trip (U-mode ecall → host handler → mret), the shape of a syscall.
+// round trip (U-mode ecall → host handler → mret), the shape of a syscall, and the cost of real
+// syscalls through the kernel: a machine-code thread's Yield (ecall → kernel → back to it) and
+// a machine-code client's Call to a TypeScript server answered with ReplyRecv.
+import { encodeMessageInfo, type HostTask, ObjectType, Rights, Syscall } from '@k5/abi';
 import { runBenchmarks } from '@k5/bench';
+import { Sys, tcbResume } from '@k5/userspace';
 import { RP2040 } from 'rp2040js';
 import {
   CSR_MEPC,
@@ -13,7 +17,9 @@ import {
   PrivilegeMode,
   StopReason,
 } from '../src/index';
+import { bootRiscvSystem, type RiscvSystem } from '../src/index';
 import * as a from '../test/asm';
+import { PC, RISCV_REGISTERS, RootEnv, spawn } from '../test/kernel/fixture';
 
 const RAM = 0x8000_0000;
 const SRAM = 0x2000_0000;
@@ -187,6 +193,92 @@ function trapRoundTrip(): void {
   hart.mret();
 }
 
+// ---- Syscalls through the kernel, on RiscvPort with the MachineCodeRunner ----
+
+const EP = 1;
+const REPLY = 2;
+
+/**
+ * Boots a system whose machine-code thread runs `program` (from its region's base, a0 = EP)
+ * beside an optional host server on endpoint slot EP, and runs it past the root task.
+ */
+function kernelSystem(program: number[], server?: HostTask): RiscvSystem {
+  let system!: RiscvSystem;
+  system = bootRiscvSystem({
+    programs: server ? { server } : {},
+    root: (boot) =>
+      function* (ctx) {
+        const env = new RootEnv(new Sys(ctx), boot);
+        const ep = yield* env.retype(ObjectType.Endpoint, 0);
+        const reply = yield* env.retype(ObjectType.Reply, 0);
+        if (server) {
+          const s = yield* spawn(env, {
+            entry: boot.programs.server!,
+            priority: 150,
+            caps: [
+              { slot: EP, from: ep, rights: Rights.Read },
+              { slot: REPLY, from: reply, rights: Rights.All },
+            ],
+          });
+          yield* tcbResume(env.sys, s.tcb);
+        }
+        const c = yield* spawn(env, {
+          priority: 100,
+          caps: [{ slot: EP, from: ep, rights: Rights.Write | Rights.GrantReply }],
+          regions: [{ sizeBits: 10, rights: Rights.Read }],
+          beforeStart: ([code]) => {
+            system.runner.load(code!, a.assemble(program));
+            const regs = new Array<number>(RISCV_REGISTERS).fill(0);
+            regs[PC] = code!;
+            return regs;
+          },
+        });
+        yield* tcbResume(env.sys, c.tcb);
+      },
+  });
+  system.run({ maxSteps: 5_000 });
+  return system;
+}
+
+const KERNEL_STEPS = 20_000;
+
+// Yield in a loop: every runner step is one ecall round trip of the same thread.
+const yieldSystem = kernelSystem([a.addi(17, 0, Syscall.Yield), a.ecall(), a.jal(0, -8)]);
+
+// Call(EP, label 0, 1 MR) in a loop; the server adds one and replies.
+const echoServer: HostTask = function* (ctx) {
+  const sys = new Sys(ctx);
+  yield* sys.recv(EP, REPLY);
+  for (;;) {
+    sys.setMR(0, sys.getMR(0) + 1);
+    yield* sys.replyRecv(EP, encodeMessageInfo(0, 1), REPLY);
+  }
+};
+const callSystem = kernelSystem(
+  [
+    a.addi(10, 0, EP),
+    a.addi(11, 0, encodeMessageInfo(0, 1)),
+    a.addi(16, 0, 0),
+    a.addi(17, 0, Syscall.Call),
+    a.ecall(),
+    a.addi(12, 12, 0), // MR0 comes back incremented in a2 and is sent again
+    a.jal(0, -24),
+  ],
+  echoServer,
+);
+
+/** Syscalls a run of KERNEL_STEPS runner steps makes (from a calibration run). */
+function syscallsPerRun(system: RiscvSystem): number {
+  const before = system.runner.stats.syscalls;
+  system.run({ maxSteps: KERNEL_STEPS });
+  return system.runner.stats.syscalls - before;
+}
+const yieldsPerRun = syscallsPerRun(yieldSystem);
+const callsPerRun = syscallsPerRun(callSystem);
+if (yieldsPerRun < KERNEL_STEPS / 2 || callsPerRun < KERNEL_STEPS / 4) {
+  throw new Error(`kernel systems are not looping (${yieldsPerRun}, ${callsPerRun} ecalls)`);
+}
+
 await runBenchmarks('@k5/arch-riscv', [
   {
     name: 'hart/alu-loop',
@@ -223,5 +315,21 @@ await runBenchmarks('@k5/arch-riscv', [
     name: 'hart/trap-round-trip',
     unit: 'ns',
     run: trapRoundTrip,
+  },
+  {
+    name: 'kernel/machine-code-yield-round-trip',
+    unit: 'ns',
+    perCall: yieldsPerRun,
+    run: () => {
+      yieldSystem.run({ maxSteps: KERNEL_STEPS });
+    },
+  },
+  {
+    name: 'kernel/machine-code-call-host-server-round-trip',
+    unit: 'ns',
+    perCall: callsPerRun,
+    run: () => {
+      callSystem.run({ maxSteps: KERNEL_STEPS });
+    },
   },
 ]);

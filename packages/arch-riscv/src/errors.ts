@@ -19,7 +19,13 @@ export type RiscvErrorCode =
   /** A requested PMP region cannot be encoded (write without read). */
   | 'pmp-unencodable-permissions'
   /** A requested PMP region overlaps an entry reserved for the kernel. */
-  | 'pmp-reserved-conflict';
+  | 'pmp-reserved-conflict'
+  /** An enclave's memory, entry points or the monitor's region are malformed or overlap. */
+  | 'enclave-invalid-layout'
+  /** An enclave was entered at an address that is not one of its declared entry points. */
+  | 'enclave-bad-entry'
+  /** The operation does not fit the enclave's state (entering a running enclave, ...). */
+  | 'enclave-bad-state';
 
 /** The error every user-caused failure in `@k5/arch-riscv` throws. */
 export class RiscvError extends Error {

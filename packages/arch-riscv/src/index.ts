@@ -65,6 +65,8 @@ export {
   Clint,
   mtimecmpWriteSequence,
 } from './clint';
+export { SecurityMonitor } from './enclave/security-monitor';
+export { MonitorCall } from './enclave/types';
 export { RiscvError } from './errors';
 export { CheckedMemory } from './host-access';
 export { decodeInstruction } from './hart/decode';
@@ -78,6 +80,7 @@ export { grantsToPmpRegions, lockKernelRegions, solveMemoryMap } from './port/me
 export { RiscvPort } from './port/riscv-port';
 export { faultForTrap } from './port/trap-fault';
 export { PmpAccess, PmpChecker, paintPermissionMap, permissionMapMask } from './pmp/checker';
+export { describePmp } from './pmp/describe';
 export {
   PMP_A,
   PMP_A_SHIFT,
@@ -122,6 +125,14 @@ export {
 } from './trap';
 
 export type { ClintOptions, InterruptTarget, RegisterWrite } from './clint';
+export type { SecurityMonitorOptions } from './enclave/security-monitor';
+export type {
+  EnclaveId,
+  EnclaveState,
+  EnclaveStop,
+  NapotBlock,
+  PmpEnclaveSpec,
+} from './enclave/types';
 export type { RiscvErrorCode } from './errors';
 export type { HostAccessFault, HostReadResult, HostWriteResult } from './host-access';
 export type { DecodedInstruction } from './hart/decode';
@@ -137,6 +148,7 @@ export type {
 export type { RiscvPortOptions } from './port/riscv-port';
 export type { TrapFault } from './port/trap-fault';
 export type { PmpDecision, PmpReason } from './pmp/checker';
+export type { PmpEntryDescription } from './pmp/describe';
 export type { PmpOptions, PmpRange } from './pmp/registers';
 export type { PmpEntryValue, PmpLayout, PmpRegion, PmpSolveOptions } from './pmp/solver';
 export type { PlicContext, PlicOptions } from './plic';

@@ -10,6 +10,10 @@ export interface CliIo {
   err(text: string): void;
   /** Whether to colour output. */
   readonly color: boolean;
+  /** Whether to draw progress on standard error (when it is a terminal). Default false. */
+  readonly progress?: boolean;
+  /** Directory that relative paths (apps, files) are resolved from. Default `process.cwd()`. */
+  readonly cwd?: string;
 }
 
 /** Colour helpers that are no-ops when colour is off. @public */

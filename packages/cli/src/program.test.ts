@@ -1,6 +1,7 @@
 import { ERROR_TABLE, SYSCALL_TABLE } from '@k5/abi';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, runCli } from './program';
+import { ExitCode } from './errors';
+import { runCli } from './program';
 import { shouldColor } from './io';
 
 async function run(argv: string[], color = false) {

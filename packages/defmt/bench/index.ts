@@ -1,6 +1,7 @@
 // Benchmarks of @k5/defmt: decoding + formatting a typical rzCOBS stream (timestamp, two integers
-// and a string per frame) beside a baseline that only splits the stream into frames, the input
-// rate in MB/s, and heap growth on an endless stream (memory must stay flat).
+// and a string per frame) beside a baseline that only splits the stream into frames — through the
+// printer's text path and through decoded arguments — the input rate in MB/s, and heap growth on
+// an endless stream (memory must stay flat).
 import { runBenchmarks } from '@k5/bench';
 import { defmtElfBenchCases } from './elf';
 import { FrameEncoder } from '../src/encode/encoder';
@@ -40,11 +41,27 @@ const formatter = new LogFormatter({ hasTimestamp: true });
 let sink = 0;
 
 /**
- * Decode every frame and format it as defmt-print's default line. Reading the line's last
- * character makes the engine materialise it as one flat string, as writing it out would, so the
- * figure includes all the work a printer pays for.
+ * Decode every frame and format it as defmt-print's default line, the way `DefmtPrinter` does:
+ * `nextText` decodes each frame's bytes straight into its timestamp and message text. Reading the
+ * line's last character makes the engine materialise it as one flat string, as writing it out
+ * would, so the figure includes all the work a printer pays for.
  */
 function decodeAndFormat(): void {
+  decoder.push(stream);
+  for (let e = decoder.nextText(); e !== undefined; e = decoder.nextText()) {
+    if (e.kind !== 'frame') throw new Error('bench stream is malformed');
+    const f = e.frame;
+    const line = formatter.format({
+      level: f.level,
+      timestamp: f.timestamp ?? '',
+      message: f.message,
+    });
+    sink += line.charCodeAt(line.length - 1);
+  }
+}
+
+/** The same through `next`: frames with their decoded arguments, then `FrameDisplay`. */
+function decodeArgsAndFormat(): void {
   decoder.push(stream);
   for (let e = decoder.next(); e !== undefined; e = decoder.next()) {
     if (e.kind !== 'frame') throw new Error('bench stream is malformed');
@@ -74,15 +91,14 @@ function splitOnly(): void {
 function heapGrowth(): { name: string; unit: 'count'; value: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   const d = new StreamDecoder(table);
-  const disp = new FrameDisplay(table, d.frames.formats);
   const run = (mb: number) => {
     const rounds = Math.ceil((mb * 1e6) / stream.length);
     for (let r = 0; r < rounds; r++) {
       // Feed in odd-sized chunks, as a serial port would.
       for (let o = 0; o < stream.length; o += 4093) {
         d.push(stream.subarray(o, o + 4093));
-        for (let e = d.next(); e !== undefined; e = d.next())
-          if (e.kind === 'frame') sink += disp.message(e.frame).length;
+        for (let e = d.nextText(); e !== undefined; e = d.nextText())
+          if (e.kind === 'frame') sink += e.frame.message.length;
       }
     }
   };
@@ -104,6 +120,13 @@ const results = await runBenchmarks('@k5/defmt', [
     name: 'stream/decode-format-frames',
     unit: 'frames/s',
     run: decodeAndFormat,
+    perCall: FRAMES,
+    baseline: splitOnly,
+  },
+  {
+    name: 'stream/decode-args-format-frames',
+    unit: 'frames/s',
+    run: decodeArgsAndFormat,
     perCall: FRAMES,
     baseline: splitOnly,
   },

@@ -70,7 +70,13 @@ export type {
   LogSegment,
   LogStyle,
 } from './log/segments';
-export type { StreamDecoderOptions, StreamEvent } from './stream/decoder';
+export type { TextFrame } from './print/text-decoder';
+export type {
+  StreamDecoderOptions,
+  StreamEvent,
+  StreamProblem,
+  TextStreamEvent,
+} from './stream/decoder';
 export type { SerialPart } from './stream/serial';
 export type {
   BitflagValue,

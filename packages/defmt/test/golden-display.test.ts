@@ -1,9 +1,10 @@
 // Golden tests of `Frame::display(false)`: a table with one INFO entry at index 0 and the
 // timestamp `{=u8:us}`, frames `[0, 0, 2, ...args]`, expected lines written by hand from the
-// reference decoder's documented behaviour.
+// reference decoder's documented behaviour. Each line is also printed through the text path.
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../src/frame/decoder';
 import { FrameDisplay } from '../src/print/display';
+import { TextFrameDecoder } from '../src/print/text-decoder';
 import type { DefmtTag } from '../src/table/types';
 import { bytes, table } from './helpers';
 
@@ -16,7 +17,17 @@ function line(
   const d = new FrameDecoder(t);
   const { frame, consumed } = d.decode(bytes(0, 0, 2, ...args));
   expect(consumed).toBe(3 + args.length);
-  return new FrameDisplay(t, d.formats).line(frame);
+  const display = new FrameDisplay(t, d.formats);
+  const expected = display.line(frame);
+  // The printer's text path (compiled plans where they apply) must print the same line.
+  const text = new TextFrameDecoder(t, d, display).tryDecode(
+    bytes(0, 0, 2, ...args),
+    0,
+    3 + args.length,
+  );
+  expect(text.ok && `${text.frame.timestamp} INFO ${text.frame.message}`).toBe(expected);
+  expect(text.ok && text.consumed).toBe(3 + args.length);
+  return expected;
 }
 
 const le = (v: bigint, n: number) =>

@@ -1,6 +1,7 @@
 // Benchmarks of @k5/kernel: Call/ReplyRecv round trips between two host tasks (beside two bare
-// generators passing the same message), with 10, 1,000 and 10,000 threads alive; CSpace lookup
-// at depth 1 and 4; revoke of 100,000 derived caps (total time and the longest single step).
+// generators passing the same message), with 10, 1,000 and 10,000 threads alive, and the IPC
+// fastpath against the slow path (ratio = speed-up); CSpace lookup at depth 1 and 4; revoke of
+// 100,000 derived caps (total time and the longest single step); the MCS figures of mcs.ts.
 import { encodeMessageInfo, ObjectType, Rights } from '@k5/abi';
 import { type BenchFigure, runBenchmarks } from '@k5/bench';
 import { Cap } from '../src/cspace/cap';
@@ -11,10 +12,11 @@ import { createKernel } from '../src/kernel';
 import type { CNode } from '../src/objects/kobject';
 import { createObject, originalCap } from '../src/objects/untyped';
 import { C, makeFixture, type ThreadSpec } from '../test/fixture';
+import { mcsBenchCases } from './mcs';
 
 const ROUND_TRIPS = 1000;
 
-function ipcSystem(alive: number) {
+function ipcSystem(alive: number, fastpath = true) {
   const specs: ThreadSpec[] = [
     {
       name: 'server',
@@ -54,6 +56,9 @@ function ipcSystem(alive: number) {
     });
   }
   const f = makeFixture(specs);
+  // The fixture builds its kernel with the default options; the slow-path figure switches the
+  // fastpath off through the kernel's private counters field (what `fastpath: false` does).
+  if (!fastpath) (f.kernel as unknown as { fastpath: unknown }).fastpath = null;
   f.executor.run({ maxSteps: alive * 2 + 10 });
   return f;
 }
@@ -102,6 +107,26 @@ const cases = [10, 1000, 10_000].map((alive) => {
     baseline,
   };
 });
+
+/** Round trips with the fastpath (value) against the slow path (baseline): ratio = speed-up. */
+function fastpathCase() {
+  const fast = ipcSystem(10);
+  const slow = ipcSystem(10, false);
+  fast.executor.run({ maxSteps: 2 * ROUND_TRIPS });
+  const hits = (fast.kernel as unknown as { fastpath: { calls: number } }).fastpath.calls;
+  if (hits === 0) throw new Error('the fastpath did not fire in the fastpath figure');
+  return {
+    name: 'ipc/call-replyrecv/fastpath-vs-slowpath',
+    unit: 'ops/s' as const,
+    perCall: ROUND_TRIPS,
+    run: () => {
+      fast.executor.run({ maxSteps: 2 * ROUND_TRIPS });
+    },
+    baseline: () => {
+      slow.executor.run({ maxSteps: 2 * ROUND_TRIPS });
+    },
+  };
+}
 
 function lookupCase(levels: number) {
   const kernel = createKernel({ memory: { base: 0, size: 1 << 16 } });
@@ -162,4 +187,11 @@ function revokeFigures(): BenchFigure[] {
   ];
 }
 
-await runBenchmarks('@k5/kernel', [...cases, lookupCase(1), lookupCase(4), ...revokeFigures()]);
+await runBenchmarks('@k5/kernel', [
+  ...cases,
+  fastpathCase(),
+  lookupCase(1),
+  lookupCase(4),
+  ...revokeFigures(),
+  ...mcsBenchCases,
+]);

@@ -46,19 +46,56 @@ export {
   unseal,
 } from './enclave/sealing';
 
+export {
+  AppBootError,
+  bootApp,
+  checkManifest,
+  ManifestError,
+  MAX_BADGE,
+  planAppMemory,
+  validateManifest,
+} from './app/index';
+export {
+  encodeLogFrame,
+  LOG_FRAME_HEADER_BYTES,
+  LOG_MAX_PAYLOAD,
+  LOG_MAX_TASK_ID,
+  LogChannel,
+  LogChannelError,
+  LogDemuxer,
+} from './log/index';
+export { buildTimeline, toChromeTrace } from './trace-export/index';
 export { AccessKind } from './arch/port';
 export { BootSlot, bootSystem } from './boot';
 export { Cap, Slot } from './cspace/cap';
 export { KernelUsageError } from './errors';
+export { panicMessageBytes } from './faults/messages';
 export { HostExecutor } from './host/executor';
 export { createKernel, Kernel } from './kernel';
 export { PhysicalMemory } from './memory';
+export {
+  configureSchedContext,
+  MAX_PERIOD_TICKS,
+  maxRefillsForSize,
+  REFILL_BYTES,
+  SCHED_CONTEXT_HEADER_BYTES,
+  SCHED_CONTEXT_SPORADIC,
+} from './sched/configure';
+export {
+  checkRefillConfig,
+  checkRefillInvariants,
+  MIN_REFILLS,
+  RefillError,
+  RefillList,
+  refillTiming,
+} from './sched/refills';
 export { SyscallError } from './objects/invocation';
 export {
   CNode,
   Endpoint,
   EndpointState,
   IrqControl,
+  IrqHandler,
   Notification,
   Region,
   Reply,
@@ -103,10 +140,56 @@ export type {
 export type { EnclaveErrorCode } from './enclave/errors';
 export type { SealingKey } from './enclave/sealing';
 
+export type {
+  AppBlock,
+  AppBlockKind,
+  AppBootErrorCode,
+  AppManifest,
+  AppMemoryPlan,
+  AppRunOptions,
+  AppSystem,
+  AppTask,
+  BootAppOptions,
+  ManifestAccess,
+  ManifestBoard,
+  ManifestCap,
+  ManifestMapping,
+  ManifestProblem,
+  ManifestRegion,
+  ManifestRight,
+  ManifestTask,
+} from './app/index';
+export type {
+  LogChannelErrorCode,
+  LogChannelOptions,
+  LogDemuxerOptions,
+  LogRecordFrame,
+} from './log/index';
+export type {
+  ChromeTrace,
+  ChromeTraceEvent,
+  ChromeTraceOptions,
+  Timeline,
+  TimelineLane,
+  TimelineMark,
+  TimelineMarkKind,
+  TimelineOptions,
+  TimelineSlice,
+} from './trace-export/index';
 export type { ArchPort, ContextId, InterruptController, MemoryGrant } from './arch/port';
 export type { BootOptions, HostSystem } from './boot';
 export type { KernelUsageErrorCode } from './errors';
 export type { RunOptions, RunResult } from './host/executor';
 export type { KernelOptions } from './kernel';
+export type { SchedParams } from './sched/configure';
+export type {
+  Refill,
+  RefillConfig,
+  RefillErrorCode,
+  RefillInvariantCode,
+  RefillInvariantOptions,
+  RefillInvariantViolation,
+  RefillTiming,
+} from './sched/refills';
 export type { KObject, Lease, Mapping, ThreadQueue } from './objects/kobject';
 export type { TraceEvent, TraceEventKind, TraceSink } from './trace';

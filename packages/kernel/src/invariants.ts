@@ -2,7 +2,10 @@
 // links are symmetric, every cap points to a live object of its type and is counted, every live
 // object has a cap, thread states match queue membership, back-references (bindings, reply
 // links, mappings) are symmetric, endpoint queues are priority-ordered, and objects lie inside
-// their untyped parent. Tests run it after every kernel operation. Relies on state.ts.
+// their untyped parent. MCS: refill lists are valid, donation call stacks and YieldTo links are
+// symmetric, the release queue holds exactly the runnable threads waiting for a refill, ordered,
+// none of them ready. Tests run it after every kernel operation. Relies on state.ts and
+// sched/refills.ts.
 
 import { ObjectType } from '@k5/abi';
 import type { Cap, Slot } from './cspace/cap';
@@ -13,19 +16,19 @@ import {
   type KObject,
   type Notification,
   type Reply,
+  type SchedContext,
   type Tcb,
   ThreadState,
   THREAD_STATE_NAMES,
 } from './objects/kobject';
-import { isSchedulable } from './sched/scheduler';
+import { checkRefillInvariants } from './sched/refills';
+import { releaseTime } from './sched/release-queue';
+import { isRunnable, isSchedulable, scReleased } from './sched/scheduler';
 import type { KernelState } from './state';
 
-function slotsOf(obj: KObject): Slot[] {
+function slotsOf(obj: KObject): readonly Slot[] {
   if (obj.type === ObjectType.CNode) return (obj as CNode).slots;
-  if (obj.type === ObjectType.Tcb) {
-    const t = obj as Tcb;
-    return [t.cspaceSlot, t.faultSlot, t.ipcBufferSlot];
-  }
+  if (obj.type === ObjectType.Tcb) return (obj as Tcb).privateSlots;
   return [];
 }
 
@@ -103,7 +106,47 @@ export function checkInvariants(k: KernelState): string[] {
       out.push(`ready bitmap bit ${p} disagrees with its queue`);
   }
   if (k.current && !k.current.live) out.push(`the current thread ${k.current.id} is dead`);
+  checkReleaseQueue(k, out);
   return out;
+}
+
+function checkReleaseQueue(k: KernelState, out: string[]): void {
+  let prev = -Infinity;
+  const queued = new Set<Tcb>();
+  for (const t of k.releaseQueue) {
+    queued.add(t);
+    if (!t.live) out.push(`dead thread ${t.id} is in the release queue`);
+    if (!t.inReleaseQueue) out.push(`thread ${t.id} is in the release queue without its flag`);
+    if (t.inReadyQueue) out.push(`thread ${t.id} is in both the release and a ready queue`);
+    if (t === k.current) out.push(`running thread ${t.id} is in the release queue`);
+    if (!isRunnable(t) || t.sc === null)
+      out.push(`thread ${t.id} in the release queue is not runnable with a context`);
+    else if (scReleased(k, t.sc))
+      out.push(`thread ${t.id} in the release queue could run now (refill ready)`);
+    const time = releaseTime(t);
+    if (time < prev) out.push(`release queue is not ordered at thread ${t.id}`);
+    prev = time;
+  }
+  for (const o of k.objects)
+    if (o.type === ObjectType.Tcb && (o as Tcb).inReleaseQueue && !queued.has(o as Tcb))
+      out.push(`thread ${o.id} is flagged in the release queue but not in it`);
+  if (k.current !== null && k.current.sc !== k.curSc)
+    out.push(`the charged context is not the running thread ${k.current.id}'s`);
+}
+
+function checkSchedContext(sc: SchedContext, out: string[]): void {
+  if (sc.tcb && sc.tcb.sc !== sc)
+    out.push(`sched context ${sc.id} thread binding is not symmetric`);
+  if (sc.refills !== null) {
+    for (const v of checkRefillInvariants(sc.refills))
+      out.push(`sched context ${sc.id} refills: ${v.message}`);
+    if (sc.refills.budget !== sc.budget || sc.refills.period !== sc.period)
+      out.push(`sched context ${sc.id} budget/period disagree with its refills`);
+  }
+  if (sc.reply && sc.reply.donated !== sc)
+    out.push(`sched context ${sc.id} call stack head does not name it`);
+  if (sc.yieldFrom && sc.yieldFrom.yieldTo !== sc)
+    out.push(`sched context ${sc.id} yield link is not symmetric`);
 }
 
 function checkObject(k: KernelState, obj: KObject, out: string[]): void {
@@ -142,8 +185,18 @@ function checkObject(k: KernelState, obj: KObject, out: string[]): void {
         out.push(`reply ${r.id} caller link is not symmetric`);
       if (r.receiver && r.receiver.recvReply !== r)
         out.push(`reply ${r.id} receiver link is not symmetric`);
+      if (r.donated && r.donated.reply !== r)
+        out.push(`reply ${r.id} heads a call stack its context does not name`);
+      if (r.donated && r.stackNext) out.push(`reply ${r.id} is a call-stack head with a successor`);
+      if (r.stackNext && r.stackNext.stackPrev !== r)
+        out.push(`reply ${r.id} call-stack links are not symmetric`);
+      if (r.stackPrev && r.stackPrev.stackNext !== r)
+        out.push(`reply ${r.id} call-stack back link is not symmetric`);
       break;
     }
+    case ObjectType.SchedContext:
+      checkSchedContext(obj as SchedContext, out);
+      break;
     case ObjectType.Tcb: {
       const t = obj as Tcb;
       const s = t.state;
@@ -170,6 +223,8 @@ function checkObject(k: KernelState, obj: KObject, out: string[]): void {
       if (t.boundNotification && t.boundNotification.boundTcb !== t)
         out.push(`thread ${t.id} notification binding is not symmetric`);
       if (t.sc && t.sc.tcb !== t) out.push(`thread ${t.id} sched-context binding is not symmetric`);
+      if (t.yieldTo && t.yieldTo.yieldFrom !== t)
+        out.push(`thread ${t.id} yield link is not symmetric`);
       if (isSchedulable(t) && !t.inReadyQueue && t !== k.current && t !== k.candidate)
         out.push(`schedulable thread ${t.id} is neither running nor queued`);
       for (const m of t.mappings)

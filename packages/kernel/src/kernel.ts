@@ -1,14 +1,21 @@
 // The kernel facade: createKernel builds the state around a port and memory and exposes the
-// entry points a CPU model or the host executor calls (syscall trap, fault, thread exit), the
-// invariant checker, and read-only views for tools. Relies on state.ts and syscalls.ts.
+// entry points a CPU model or the host executor calls (syscall trap, fault, thread exit, time
+// passing, timer and device interrupts — CONTRACT.md), the invariant checker, and read-only
+// views for tools. Every entry first charges the running scheduling context and ends with one
+// scheduling decision and port.switchTo. Relies on state.ts, syscalls.ts and sched/.
 
-import type { FaultLabel } from '@k5/abi';
+import type { FaultLabel, Ticks } from '@k5/abi';
 import { GenericPort } from './arch/generic-port';
 import type { ArchPort } from './arch/port';
 import { KernelUsageError } from './errors';
+import { type FastpathStats, newFastpathStats, tryFastpath } from './ipc/fastpath';
 import { checkInvariants } from './invariants';
 import { PhysicalMemory } from './memory';
+import { handleInterrupt } from './objects/irq';
 import { type KObject, type Tcb, ThreadState } from './objects/kobject';
+import { checkBudget } from './sched/budget';
+import { refillTiming } from './sched/refills';
+import { advanceTime, handleTimerEvent } from './sched/timer';
 import { setThreadState } from './sched/scheduler';
 import { KernelState } from './state';
 import { endKernelEntry, handleFault, handleSyscall, type SyscallHooks } from './syscalls';
@@ -24,6 +31,15 @@ export interface KernelOptions {
   trace?: TraceSink;
   /** CDT nodes a Revoke deletes per kernel entry before preempting itself (default 256). */
   revokeBatch?: number;
+  /** Take the IPC fastpath for simple Call/ReplyRecv (default true; same results either way). */
+  fastpath?: boolean;
+  /**
+   * The kernel's worst-case execution time per entry, in ticks (default 1). Scheduling contexts
+   * need at least the minimum budget, by default twice this (seL4 MIN_BUDGET).
+   */
+  kernelWcet?: number;
+  /** The minimum budget in ticks (default `2 × kernelWcet`). */
+  minBudget?: number;
   /** Receives Log syscalls. */
   onLog?: (thread: number, level: number, bytes: Uint8Array) => void;
 }
@@ -33,6 +49,8 @@ export class Kernel {
   /** All mutable state (for tools and tests; mutate only through the kernel). */
   readonly state: KernelState;
   private readonly hooks: SyscallHooks;
+  /** Fastpath hit counters, null when the fastpath is off (tests read them). */
+  private readonly fastpath: FastpathStats | null;
 
   constructor(options: KernelOptions = {}) {
     const port = options.port ?? new GenericPort();
@@ -46,7 +64,22 @@ export class Kernel {
         `revokeBatch must be a positive integer, got ${batch}`,
       );
     }
-    this.state = new KernelState(port, memory, options.trace ?? null, batch);
+    let timing: ReturnType<typeof refillTiming>;
+    try {
+      timing = refillTiming((options.kernelWcet ?? 1) as Ticks, {
+        ...(options.minBudget !== undefined ? { minBudget: options.minBudget as Ticks } : {}),
+      });
+    } catch (e) {
+      throw new KernelUsageError('bad-config', (e as Error).message);
+    }
+    this.state = new KernelState(port, memory, options.trace ?? null, batch, timing);
+    if (options.fastpath !== undefined && typeof options.fastpath !== 'boolean') {
+      throw new KernelUsageError(
+        'bad-config',
+        `fastpath must be true or false, got ${String(options.fastpath)}`,
+      );
+    }
+    this.fastpath = options.fastpath === false ? null : newFastpathStats();
     const onLog = options.onLog;
     this.hooks = { onLog: onLog ? (t, level, bytes) => onLog(t.id, level, bytes) : null };
   }
@@ -71,13 +104,42 @@ export class Kernel {
     return this.state.now;
   }
 
-  /** Advances simulated time (the host executor does this for `work`). */
-  advance(ticks: number): void {
-    this.state.now += ticks;
+  /**
+   * Lets `ticks` pass while the current thread runs (or while idle). If the armed deadline falls
+   * inside, time stops there, the kernel handles it (budget expiry, refills, restarts), possibly
+   * switching threads, and the ticks left unspent are returned (at least 1) for the caller to
+   * spend when that thread runs again; 0 when all were spent. While idle it handles every
+   * deadline it crosses until a thread becomes runnable.
+   */
+  advance(ticks: number): number {
+    return advanceTime(this.state, ticks);
+  }
+
+  /** The deadline armed with the port's timer, or null when nothing is due (tickless). */
+  get deadline(): number | null {
+    return this.state.timerDeadline;
+  }
+
+  /** The port's timer fired (now is at or past the deadline): handle every due event. */
+  timerInterrupt(): void {
+    handleTimerEvent(this.state);
+  }
+
+  /**
+   * Interrupt line `irq` fired: the line is masked and the notification bound to its handler is
+   * signalled (the handler task acknowledges to unmask); an unbound line is masked as spurious.
+   */
+  interrupt(irq: number): void {
+    checkBudget(this.state);
+    handleInterrupt(this.state, irq);
+    endKernelEntry(this.state);
   }
 
   /** Handles the syscall in `thread`'s registers and schedules. */
   syscall(thread: Tcb): void {
+    // The fastpath checks that the running context can pay for the entry (else the slow path
+    // charges it).
+    if (this.fastpath !== null && tryFastpath(this.state, thread, this.fastpath)) return;
     handleSyscall(this.state, thread, this.hooks);
   }
 
@@ -87,6 +149,8 @@ export class Kernel {
     label: typeof FaultLabel.UserException | typeof FaultLabel.VmFault,
     words: number[],
   ): void {
+    // The fault is delivered even if the budget just ran out: the thread cannot continue anyway.
+    checkBudget(this.state);
     handleFault(this.state, thread, label, words);
     endKernelEntry(this.state);
   }
@@ -95,6 +159,7 @@ export class Kernel {
   exit(thread: Tcb): void {
     if (this.state.trace)
       this.state.trace({ kind: 'exit', time: this.state.now, thread: thread.id });
+    checkBudget(this.state);
     setThreadState(this.state, thread, ThreadState.Inactive);
     endKernelEntry(this.state);
   }

@@ -3,11 +3,12 @@
 // takes this object explicitly; there are no module-level singletons. Relies on arch/port.ts,
 // memory.ts, trace.ts and objects/kobject.ts.
 
-import { NUM_PRIORITIES } from '@k5/abi';
+import { NUM_PRIORITIES, type Ticks } from '@k5/abi';
 import type { ArchPort } from './arch/port';
 import { newResolved, type Resolved } from './cspace/lookup';
 import type { PhysicalMemory } from './memory';
-import type { KObject, Tcb } from './objects/kobject';
+import type { IrqHandler, KObject, SchedContext, Tcb } from './objects/kobject';
+import { type RefillTiming, refillTiming } from './sched/refills';
 import type { TraceSink } from './trace';
 
 /** What the scheduler does at the end of a kernel entry (seL4's scheduler action). */
@@ -39,16 +40,35 @@ export class KernelState {
   readonly scratch: Resolved = newResolved();
   /** Called when a thread is destroyed (the host executor drops its generator). */
   onThreadDestroyed: ((t: Tcb) => void) | null = null;
+  // MCS time (seL4 ksConsumed, ksCurSC, ksReleaseQueue, ksReprogram).
+  /** Kernel WCET, minimum budget and ready margin that every refill rule uses. */
+  readonly timing: RefillTiming;
+  /** Ticks the current thread ran since its context was last charged. */
+  consumed = 0;
+  /** The context being charged for `consumed` (the current thread's, as of the last switch). */
+  curSc: SchedContext | null = null;
+  /** Threads waiting for their head refill, ordered by its time (FIFO among equal times). */
+  readonly releaseQueue: Tcb[] = [];
+  /** The timer deadline must be recomputed at the end of this kernel entry. */
+  reprogram = true;
+  /** The deadline armed with the port's timer, or null (tickless: nothing due). */
+  timerDeadline: number | null = null;
+  /** IRQ handler objects by line (interrupts). */
+  readonly irqHandlers: (IrqHandler | null)[] = [];
+  /** Threads held by a supervisor's delayed restart (supervision back-off). */
+  readonly pendingRestarts: Tcb[] = [];
 
   constructor(
     port: ArchPort,
     memory: PhysicalMemory,
     trace: TraceSink | null,
     revokeBatch: number,
+    timing: RefillTiming = refillTiming(1 as Ticks),
   ) {
     this.port = port;
     this.memory = memory;
     this.trace = trace;
     this.revokeBatch = revokeBatch;
+    this.timing = timing;
   }
 }

@@ -4,7 +4,7 @@
 // decision. Relies on every object module, the scheduler and @k5/abi's tables.
 
 import {
-  FaultLabel,
+  type FaultLabel,
   IpcBufferWord,
   LOG_MAX_BYTES,
   MSG_MAX_LENGTH,
@@ -18,6 +18,8 @@ import {
 import type { Cap, Slot } from './cspace/cap';
 import { lookupFault, lookupSlotForThread } from './cspace/lookup';
 import { getMR, writeKernelReply } from './ipc/transfer';
+import { deliverFault } from './faults/deliver';
+import { capFaultMessage, panicMessage, unknownSyscallMessage } from './faults/messages';
 import { decodeCNode, performCNode } from './objects/cnode';
 import { receiveIPC, sendIPC } from './objects/endpoint';
 import { err, has, type Invocation, lookupFaultWords, SyscallError } from './objects/invocation';
@@ -25,46 +27,28 @@ import type { Endpoint, Notification, Reply, Tcb } from './objects/kobject';
 import { ThreadState } from './objects/kobject';
 import { decodeLease, performLease } from './objects/lease';
 import { receiveSignal, sendSignal } from './objects/notification';
+import { decodeIrqControl, decodeIrqHandler, performIrq } from './objects/irq';
 import { decodeRegion, performRegion } from './objects/region';
 import { doReplyTransfer } from './objects/reply';
 import { decodeSchedContext, performSchedContext } from './objects/schedcontext';
+import { checkBudgetRestart, yieldBudget } from './sched/budget';
+import { decodeSchedControl, performSchedControl } from './sched/configure';
 import { decodeTcb, performTcb } from './objects/tcb';
 import { decodeUntyped, performRetype } from './objects/untyped';
-import {
-  rescheduleRequired,
-  schedAppend,
-  schedDequeue,
-  schedule,
-  setThreadState,
-} from './sched/scheduler';
+import { rescheduleRequired, schedule, setThreadState } from './sched/scheduler';
 import { type KernelState, SchedulerAction } from './state';
 
-/** Sends a fault message to the thread's fault endpoint, or stops the thread when it has none. */
-export function handleFault(k: KernelState, t: Tcb, label: number, words: number[]): void {
-  const cap = t.faultSlot.cap;
-  const handled = cap !== null && cap.type === ObjectType.Endpoint && has(cap.rights, Rights.Write);
-  if (k.trace) k.trace({ kind: 'fault', time: k.now, thread: t.id, label, handled });
-  if (!handled) {
-    setThreadState(k, t, ThreadState.Inactive);
-    return;
-  }
-  t.faultLabel = label;
-  t.faultWords = words;
-  sendIPC(
-    k,
-    true,
-    true,
-    cap.badge,
-    has(cap.rights, Rights.Grant),
-    has(cap.rights, Rights.GrantReply),
-    t,
-    cap.obj as Endpoint,
-  );
+/**
+ * Delivers a fault of `t` (see faults/deliver.ts): to its fault endpoint, else its supervisor,
+ * else it just stops.
+ */
+export function handleFault(k: KernelState, t: Tcb, label: FaultLabel, words: number[]): void {
+  deliverFault(k, t, { label, words });
 }
 
 function capFault(k: KernelState, t: Tcb, cptr: number, inReceive: boolean, lf: number[]): void {
   const pc = k.port.readRegister(t.context, k.port.convention.pcRegister);
-  handleFault(k, t, FaultLabel.CapFault, [pc, cptr, inReceive ? 1 : 0, ...lf]);
+  deliverFault(k, t, capFaultMessage(pc, cptr, inReceive, lf));
 }
 
 /** Looks a CPtr up for a syscall; on failure raises a cap fault and returns null. */
@@ -164,12 +148,18 @@ export function decodeAndPerform(
       const op = decodeLease(inv);
       return op instanceof SyscallError ? op : performLease(k, op);
     }
-    case ObjectType.SchedControl:
-    case ObjectType.IrqControl:
-    case ObjectType.IrqHandler:
-      return err.illegalOperation(
-        "this object's methods arrive with the MCS scheduler and interrupts (issue 4)",
-      );
+    case ObjectType.IrqControl: {
+      const op = decodeIrqControl(inv);
+      return op instanceof SyscallError ? op : performIrq(k, op);
+    }
+    case ObjectType.IrqHandler: {
+      const op = decodeIrqHandler(inv);
+      return op instanceof SyscallError ? op : performIrq(k, op);
+    }
+    case ObjectType.SchedControl: {
+      const op = decodeSchedControl(inv);
+      return op instanceof SyscallError ? op : performSchedControl(k, op);
+    }
     default:
       return err.invalidCapability(0, 'this capability cannot be invoked');
   }
@@ -182,6 +172,8 @@ function sendPhase(
   cptr: number,
   isCall: boolean,
   isBlocking: boolean,
+  // NBSendRecv/NBSendWait: a passive receiver keeps the sender's context (seL4 canDonate).
+  canDonate = false,
 ): void {
   const info = k.port.argument(t.context, 1);
   const r = lookupSlotForThread(t.cspaceSlot.cap, cptr, k.scratch);
@@ -211,6 +203,7 @@ function sendPhase(
         has(cap.rights, Rights.GrantReply),
         t,
         cap.obj as Endpoint,
+        isCall || canDonate,
       );
       return;
     case ObjectType.Notification:
@@ -301,6 +294,12 @@ export function handleSyscall(k: KernelState, t: Tcb, hooks: SyscallHooks): void
   const ctx = t.context;
   const n = port.syscallNumber(ctx);
   if (k.trace) k.trace({ kind: 'syscall', time: k.now, thread: t.id, syscall: n });
+  // MCS: the time used so far is checked against the budget first; if it is exhausted the slice
+  // ends and the syscall runs again once the thread has budget (seL4 checkBudgetRestart).
+  if (!checkBudgetRestart(k)) {
+    schedule(k);
+    return;
+  }
   if (t.state === ThreadState.Restart) t.state = ThreadState.Running;
   t.fastMrs = 4;
   switch (n) {
@@ -323,7 +322,7 @@ export function handleSyscall(k: KernelState, t: Tcb, hooks: SyscallHooks): void
     case Syscall.NBSendRecv:
     case Syscall.NBSendWait:
       t.fastMrs = 3;
-      sendPhase(k, t, port.argument(ctx, 5), false, false);
+      sendPhase(k, t, port.argument(ctx, 5), false, false, true);
       t.fastMrs = 4;
       if (t.state === ThreadState.Running) {
         receivePhase(
@@ -348,9 +347,8 @@ export function handleSyscall(k: KernelState, t: Tcb, hooks: SyscallHooks): void
       receivePhase(k, t, port.argument(ctx, 0), 0, false);
       break;
     case Syscall.Yield:
-      schedDequeue(k, t);
-      schedAppend(k, t);
-      rescheduleRequired(k);
+      // MCS: give up the rest of the head refill until the next one.
+      yieldBudget(k, t);
       break;
     case Syscall.Log: {
       const bytes = readBytes(k, t, port.argument(ctx, 1));
@@ -366,23 +364,25 @@ export function handleSyscall(k: KernelState, t: Tcb, hooks: SyscallHooks): void
       break;
     }
     case Syscall.Panic: {
-      const length = Math.min(port.argument(ctx, 1), LOG_MAX_BYTES);
-      const message = readBytes(k, t, length);
+      const message = readBytes(k, t, port.argument(ctx, 1));
       if (k.trace) k.trace({ kind: 'panic', time: k.now, thread: t.id, message });
-      const words: number[] = [port.readRegister(ctx, port.convention.pcRegister), length];
-      for (let i = 0; i < Math.ceil(length / 4) && words.length < MSG_MAX_LENGTH; i++)
-        words.push(getMR(k, t, i));
-      handleFault(k, t, FaultLabel.Panic, words);
+      deliverFault(k, t, panicMessage(port.readRegister(ctx, port.convention.pcRegister), message));
       break;
     }
     default: {
-      const words = [
-        port.readRegister(ctx, port.convention.pcRegister),
-        port.readRegister(ctx, port.convention.spRegister),
-        n,
-      ];
-      for (let i = 0; i < 7; i++) words.push(port.argument(ctx, i));
-      handleFault(k, t, FaultLabel.UnknownSyscall, words);
+      const args: number[] = [];
+      for (let i = 0; i < 7; i++) args.push(port.argument(ctx, i));
+      const c = port.convention;
+      deliverFault(
+        k,
+        t,
+        unknownSyscallMessage(
+          port.readRegister(ctx, c.pcRegister),
+          port.readRegister(ctx, c.spRegister),
+          n,
+          args,
+        ),
+      );
     }
   }
   schedule(k);

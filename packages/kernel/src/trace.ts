@@ -1,6 +1,6 @@
 // Typed trace events: one for every kernel decision (syscall entry, invocation result, IPC
 // delivery, blocking, waking, switching, faults, object creation and destruction, preemption,
-// logs). Events are built only when a sink is installed, so an untraced kernel allocates
+// budgets and donation, interrupts, restarts, logs). Events are built only when a sink is installed, so an untraced kernel allocates
 // nothing for them. Relies on nothing.
 
 /** A kernel trace event. `time` is the kernel's simulated time in ticks. @public */
@@ -104,6 +104,44 @@ export type TraceEvent =
       readonly message: Uint8Array;
     }
   | { readonly kind: 'exit'; readonly time: number; readonly thread: number }
+  | {
+      /** An interrupt line fired; `handled` is false for a spurious one (no live handler). */
+      readonly kind: 'irq';
+      readonly time: number;
+      readonly irq: number;
+      readonly handled: boolean;
+    }
+  | {
+      /**
+       * The running thread's scheduling context ran out of budget (`expired`), or a thread must
+       * wait in the release queue for its next refill (`postponed`).
+       */
+      readonly kind: 'budget';
+      readonly time: number;
+      readonly thread: number;
+      readonly sc: number;
+      readonly event: 'expired' | 'postponed';
+    }
+  | {
+      /**
+       * A scheduling context moved from thread `from` to thread `to` (a Call to a passive server,
+       * a reply returning it, a notification lending its context). 0 stands for no thread: `from`
+       * 0 when the context was free, `to` 0 when it went back to its notification.
+       */
+      readonly kind: 'donate';
+      readonly time: number;
+      readonly sc: number;
+      readonly from: number;
+      readonly to: number;
+    }
+  | {
+      /** A supervisor restarted a thread; it runs again at `at` (later than `time` on back-off). */
+      readonly kind: 'restart';
+      readonly time: number;
+      readonly thread: number;
+      readonly generation: number;
+      readonly at: number;
+    }
   | {
       readonly kind: 'state';
       readonly time: number;

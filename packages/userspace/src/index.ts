@@ -17,22 +17,33 @@ export {
   cnodeRevoke,
   cnodeRotate,
   invoke,
+  irqControlGet,
+  irqHandlerAck,
+  irqHandlerClear,
+  irqHandlerSetNotification,
   leaseInfo,
   regionGetInfo,
   regionMap,
   regionUnmap,
   schedContextBind,
+  schedContextConsumed,
   schedContextUnbind,
   schedContextUnbindObject,
+  schedContextYieldTo,
+  schedControlConfigureFlags,
   tcbBindNotification,
   tcbConfigure,
+  tcbGetFault,
   tcbReadRegisters,
+  tcbRestart,
   tcbResume,
   tcbSetIpcBuffer,
   tcbSetMCPriority,
   tcbSetPriority,
   tcbSetSchedParams,
   tcbSetSpace,
+  tcbSetSupervisor,
+  tcbSetTimeoutEndpoint,
   tcbSuspend,
   tcbUnbindNotification,
   tcbWriteRegisters,
@@ -47,8 +58,13 @@ export {
   portIdWords,
 } from './name-service';
 export { operation, RPC_UNKNOWN_OPERATION, request, serve } from './rpc';
+export { expectOk, RootEnv, RootTaskError, spawn } from './root/index';
+export { panicText, readFault, RestartBackoff, restartWithBackoff } from './supervisor';
 export { Sys } from './sys';
 
+export type { SchedConfig } from './invoke';
 export type { NameServerConfig } from './name-service';
 export type { Operation, Request, Response, RpcResult } from './rpc';
+export type { Child, ChildCap, ChildPlan, ChildRegion, RootEnvOptions } from './root/index';
+export type { BackoffPolicy, FaultReport } from './supervisor';
 export type { LeaseSpec, TaskStep } from './sys';

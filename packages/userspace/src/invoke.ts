@@ -181,6 +181,24 @@ export const tcbBindNotification = (sys: Sys, tcb: number, ntfn: number) =>
 /** TCB_UnbindNotification. @public */
 export const tcbUnbindNotification = (sys: Sys, tcb: number) =>
   invoke(sys, tcb, L.TcbUnbindNotification, []);
+/** TCB_SetTimeoutEndpoint (MCS; 0 or an empty slot clears it). @public */
+export const tcbSetTimeoutEndpoint = (sys: Sys, tcb: number, timeoutEndpoint: number) =>
+  invoke(sys, tcb, L.TcbSetTimeoutEndpoint, [], [timeoutEndpoint]);
+/** TCB_SetSupervisor (K5): notification signalled when the thread stops on a fault. @public */
+export const tcbSetSupervisor = (sys: Sys, tcb: number, notification: number) =>
+  invoke(sys, tcb, L.TcbSetSupervisor, [], [notification]);
+/** TCB_GetFault (K5): MR0 label, MR1 generation, MR2 time, MR3 length, then the words. @public */
+export const tcbGetFault = (sys: Sys, tcb: number) => invoke(sys, tcb, L.TcbGetFault, []);
+/**
+ * TCB_Restart (K5): reset the thread and run it after `delay` ticks, from its restart point or
+ * from `entry` when given. MR0 of the reply is the new generation. @public
+ */
+export const tcbRestart = (
+  sys: Sys,
+  tcb: number,
+  delay: number,
+  entry?: { readonly ip: number; readonly sp: number },
+) => invoke(sys, tcb, L.TcbRestart, entry ? [delay, entry.ip, entry.sp] : [delay]);
 
 /** SchedContext_Bind. @public */
 export const schedContextBind = (sys: Sys, sc: number, object: number) =>
@@ -191,6 +209,50 @@ export const schedContextUnbind = (sys: Sys, sc: number) =>
 /** SchedContext_UnbindObject. @public */
 export const schedContextUnbindObject = (sys: Sys, sc: number, object: number) =>
   invoke(sys, sc, L.SchedContextUnbindObject, [], [object]);
+/** SchedContext_Consumed: MR0/MR1 = ticks consumed since the last query (low, high word). @public */
+export const schedContextConsumed = (sys: Sys, sc: number) =>
+  invoke(sys, sc, L.SchedContextConsumed, []);
+/**
+ * SchedContext_YieldTo: let the thread bound to `sc` run ahead of the caller; MR0/MR1 = its
+ * consumed ticks (low, high word) once the caller runs again. @public
+ */
+export const schedContextYieldTo = (sys: Sys, sc: number) =>
+  invoke(sys, sc, L.SchedContextYieldTo, []);
+
+/** Options of {@link schedControlConfigureFlags}. @public */
+export interface SchedConfig {
+  /** Ticks of execution per period (at least the kernel's minimum budget). */
+  readonly budget: number;
+  /** Replenishment period in ticks; equal to the budget for round robin. */
+  readonly period: number;
+  /** Refill slots beyond the two every context has (default 0). */
+  readonly extraRefills?: number;
+  /** Badge reported in timeout faults (default 0). */
+  readonly badge?: number;
+  /** Sporadic server: the unblock check happens when the thread wakes (default false). */
+  readonly sporadic?: boolean;
+}
+
+/** SchedControl_ConfigureFlags: set a scheduling context's budget, period and refills. @public */
+export const schedControlConfigureFlags = (
+  sys: Sys,
+  schedControl: number,
+  schedContext: number,
+  config: SchedConfig,
+) =>
+  invoke(
+    sys,
+    schedControl,
+    L.SchedControlConfigureFlags,
+    [
+      config.budget,
+      config.period,
+      config.extraRefills ?? 0,
+      config.badge ?? 0,
+      config.sporadic ? 1 : 0,
+    ],
+    [schedContext],
+  );
 
 /** Region_GetInfo (MR0 base, MR1 sizeBits, MR2 mapped). @public */
 export const regionGetInfo = (sys: Sys, region: number) => invoke(sys, region, L.RegionGetInfo, []);
@@ -221,3 +283,21 @@ export const borrowWrite = (
 /** Reply_LeaseInfo (MR0 length, MR1 attributes). @public */
 export const leaseInfo = (sys: Sys, reply: number, lease: number) =>
   invoke(sys, reply, L.ReplyLeaseInfo, [lease]);
+
+/** IRQControl_Get: issue the handler cap of `irq` into (root, index, depth). @public */
+export const irqControlGet = (
+  sys: Sys,
+  irqControl: number,
+  irq: number,
+  root: number,
+  index: number,
+  depth: number,
+) => invoke(sys, irqControl, L.IrqIssueIrqHandler, [irq, index, depth], [root]);
+/** IRQHandler_Ack: unmask the line after handling it. @public */
+export const irqHandlerAck = (sys: Sys, handler: number) => invoke(sys, handler, L.IrqAckIrq, []);
+/** IRQHandler_SetNotification: signal `notification` (with its badge) when the line fires. @public */
+export const irqHandlerSetNotification = (sys: Sys, handler: number, notification: number) =>
+  invoke(sys, handler, L.IrqSetIrqHandler, [], [notification]);
+/** IRQHandler_Clear: stop signalling the line's notification. @public */
+export const irqHandlerClear = (sys: Sys, handler: number) =>
+  invoke(sys, handler, L.IrqClearIrqHandler, []);

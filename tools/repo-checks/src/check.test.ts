@@ -90,6 +90,26 @@ describe('checkWorkspace', () => {
     expect(checkWorkspace([p], builtins)[0]?.message).toContain("'commander'");
   });
 
+  it('lets apps import any published package and Node, if declared', () => {
+    const app = pkg(
+      '@k5/app-demo',
+      {
+        'src/main.ts':
+          "import { readFileSync } from 'node:fs';\nimport { bootApp } from '@k5/kernel';\nimport { ArmV8mPort } from '@k5/arch-armv8m';",
+      },
+      ['@k5/kernel'],
+    );
+    expect(checkWorkspace([app], builtins).map((v) => v.message)).toEqual([
+      'imports @k5/arch-armv8m without declaring it in dependencies',
+    ]);
+    expect(
+      checkWorkspace(
+        [{ ...app, dependencies: { '@k5/kernel': '0', '@k5/arch-armv8m': '0' } }],
+        builtins,
+      ),
+    ).toEqual([]);
+  });
+
   it('reports packages missing from the table', () => {
     expect(checkWorkspace([pkg('@k5/unknown', {})], builtins)[0]?.message).toContain(
       'not in the dependency table',

@@ -1,7 +1,13 @@
 // Checks one workspace against the dependency rules: declared dependencies and actual imports.
 // Pure over an in-memory description so that it can be tested; `main.ts` reads the disk.
 import { importSpecifiers, packageOf } from './imports';
-import { ALLOWED_DEPENDENCIES, DEV_ONLY_PACKAGES, NODE_ONLY_SOURCES } from './rules';
+import {
+  ALLOWED_DEPENDENCIES,
+  APP_ALLOWED,
+  APP_PREFIX,
+  DEV_ONLY_PACKAGES,
+  NODE_ONLY_SOURCES,
+} from './rules';
 
 export interface SourceFile {
   /** Path relative to the package folder, for example `src/ipc/call.ts`. */
@@ -32,7 +38,8 @@ export function checkWorkspace(
 ): Violation[] {
   const violations: Violation[] = [];
   for (const pkg of packages) {
-    const allowed = ALLOWED_DEPENDENCIES[pkg.name];
+    const isApp = pkg.name.startsWith(APP_PREFIX);
+    const allowed = isApp ? APP_ALLOWED : ALLOWED_DEPENDENCIES[pkg.name];
     if (!allowed) {
       violations.push({ pkg: pkg.name, message: 'is not in the dependency table (rules.ts)' });
       continue;
@@ -42,7 +49,7 @@ export function checkWorkspace(
         violations.push({ pkg: pkg.name, message: `may not depend on ${dep}` });
       }
     }
-    const nodeOk = NODE_ONLY_SOURCES[pkg.name] ?? [];
+    const nodeOk = isApp ? [''] : (NODE_ONLY_SOURCES[pkg.name] ?? []);
     for (const file of pkg.files) {
       const devFile = isTestOrBench(file.path);
       for (const spec of importSpecifiers(file.text)) {

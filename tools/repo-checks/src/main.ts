@@ -1,4 +1,4 @@
-// Reads the published packages from disk and reports dependency-rule violations; exit code 1
+// Reads the published packages and the apps from disk and reports dependency-rule violations; exit code 1
 // when there are any. Run by `npm run check:deps`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -16,9 +16,19 @@ function walk(dir: string, root: string, out: SourceFile[]): void {
 }
 
 const repo = join(import.meta.dirname, '..', '..', '..');
-const packagesDir = join(repo, 'packages');
-const packages: PackageInfo[] = readdirSync(packagesDir).map((name) => {
-  const dir = join(packagesDir, name);
+// Published packages and the runnable apps (which must declare what they import too).
+const dirs = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(repo, group))
+    .map((name) => join(repo, group, name))
+    .filter((dir) => {
+      try {
+        return statSync(join(dir, 'package.json')).isFile();
+      } catch {
+        return false;
+      }
+    }),
+);
+const packages: PackageInfo[] = dirs.map((dir) => {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const files: SourceFile[] = [];
   for (const sub of ['src', 'test', 'bench']) {

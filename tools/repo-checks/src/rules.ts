@@ -23,6 +23,15 @@ export const ALLOWED_DEPENDENCIES: Readonly<Record<string, readonly string[]>> =
   ],
 };
 
+/**
+ * Runnable systems in `apps/` (private packages named `@k5/app-*`) sit on top of the table: they
+ * may use every published package and Node, but must declare what they import.
+ */
+export const APP_PREFIX = '@k5/app-';
+
+/** What an app may depend on: every published package. */
+export const APP_ALLOWED: readonly string[] = Object.keys(ALLOWED_DEPENDENCIES);
+
 /** Private workspace helpers that tests and benchmarks (never `src/`) may import. */
 export const DEV_ONLY_PACKAGES: readonly string[] = ['@k5/bench', '@k5/config', '@k5/test-utils'];
 

@@ -7,9 +7,13 @@
 // - switches: TTBR0_EL1 = (thread ASID, thread tables), never a TLB flush; the ASID allocator
 //   flushes once per generation roll-over when ASIDs run out (see asid.ts);
 // - access checks: the MMU translates (TLB, then walk) with EL0 permissions;
-// - timer: CNTP_CVAL_EL0 and CNTP_CTL_EL0; interrupts: GIC SPI enable/disable.
-// The kernel reports no "thread switched" event (ArchPort has none), so the port installs a
-// thread's address space when the thread traps (syscallNumber) or its memory is checked.
+// - timer: CNTP_CVAL_EL0 and CNTP_CTL_EL0; interrupts: GIC SPI enable/disable, and the IRQ
+//   exception path (irq-entry.ts) into kernel.interrupt / kernel.timerInterrupt;
+// - device windows (devices.ts): grants there map as Device-nGnRE, execute-never.
+// The kernel ends every entry with switchTo(ctx | null) (CONTRACT.md); the port also installs a
+// thread's space when it traps (syscallNumber) or when its memory is checked (the kernel checks
+// lease memory of a thread that is not running), so kernels and simulators that never call
+// switchTo still translate with the right tables.
 // Relies on the mmu/, gic/, asid, address-space, timer units and @k5/kernel's ArchPort.
 
 import { SYSCALL_CONVENTIONS, type SyscallConvention } from '@k5/abi';
@@ -36,14 +40,22 @@ import { encodeMair, MAIR_DEVICE_nGnRE, MAIR_NORMAL_WB } from '../mmu/mair';
 import { Mmu } from '../mmu/mmu';
 import { DEFAULT_TCR, type TcrFields } from '../mmu/tcr';
 import { CNTP_CTL_ENABLE, GenericTimer } from '../timer';
+import { advanceClock, type KernelClock, syncCounter } from './clock';
+import { checkDeviceWindows, type DeviceWindow, type TypedMapping, typeMappings } from './devices';
 import {
   grantsAllow,
-  type MemoryPlan,
   PAGE_SIZE,
   type PlannedMapping,
   planMemoryMap,
+  type RefinedRange,
   touchesRefined,
 } from './memory-map';
+import {
+  deactivateLine,
+  type InterruptEntries,
+  type TakenInterrupt,
+  takeInterrupts,
+} from './irq-entry';
 import { CONTEXT_REGISTERS, RegisterContexts } from './registers';
 
 /** Default base of the page-table pool: 1 GiB, outside the kernel's default RAM. */
@@ -52,7 +64,7 @@ export const DEFAULT_TABLE_BASE = 0x4000_0000;
 export const DEFAULT_TABLE_FRAMES = 1024;
 /** MAIR_EL1 index of Normal write-back memory, used for every task mapping. */
 export const ATTR_NORMAL = 0;
-/** MAIR_EL1 index of Device-nGnRE memory (reserved for device regions). */
+/** MAIR_EL1 index of Device-nGnRE memory, used for mappings inside a device window. */
 export const ATTR_DEVICE = 1;
 /** GIC priority given to every SPI the kernel can unmask. */
 export const SPI_PRIORITY = 0xa0;
@@ -88,6 +100,11 @@ export interface Aarch64PortOptions {
   spiCount?: number;
   /** CNTFRQ_EL0 in Hz (default 62.5 MHz). */
   timerFrequency?: number;
+  /**
+   * Physical ranges that are device registers (MMIO): grants there map as Device-nGnRE and
+   * execute-never instead of Normal memory. Page aligned, disjoint.
+   */
+  devices?: readonly DeviceWindow[];
 }
 
 /** The last access {@link Aarch64Port.checkAccess} refused, as the hardware would report it. */
@@ -111,6 +128,8 @@ export interface PortFault {
 export interface PortCounters {
   /** Address-space switches (TTBR0_EL1 writes for another thread). */
   switches: number;
+  /** Switches to the idle table (the kernel had no thread to run). */
+  idleSwitches: number;
   /** Syscall entries seen. */
   syscalls: number;
   /** Accesses refused. */
@@ -124,7 +143,13 @@ export interface PortCounters {
 interface Thread {
   space: AddressSpace;
   grants: readonly MemoryGrant[];
-  plan: MemoryPlan;
+  plan: ThreadPlan;
+}
+
+/** What is in a thread's tables: typed mappings, and pages that need the exact grant check. */
+interface ThreadPlan {
+  readonly mappings: readonly TypedMapping[];
+  readonly refined: readonly RefinedRange[];
 }
 
 const ACCESS_BITS = [KernelAccessKind.Read, KernelAccessKind.Write, KernelAccessKind.Execute];
@@ -158,10 +183,21 @@ export class Aarch64Port implements ArchPort {
   /** Kernel interrupt line n is GIC SPI INTID 32 + n. */
   readonly interrupts: InterruptController;
   /** Statistics. */
-  readonly counters: PortCounters = { switches: 0, syscalls: 0, faults: 0, mapped: 0, unmapped: 0 };
+  readonly counters: PortCounters = {
+    switches: 0,
+    idleSwitches: 0,
+    syscalls: 0,
+    faults: 0,
+    mapped: 0,
+    unmapped: 0,
+  };
   /** The last refused access, or null. */
   lastFault: PortFault | null = null;
+  /** Device windows (sorted): mapped Device-nGnRE, execute-never. */
+  readonly devices: readonly DeviceWindow[];
   private readonly regs = new RegisterContexts();
+  /** SPIs handed to the kernel and not deactivated yet (the handler has not acked). */
+  private readonly awaitingAck = new Set<number>();
   private readonly threads: (Thread | undefined)[] = [];
   private readonly free: number[] = [];
   private next = 0;
@@ -172,6 +208,7 @@ export class Aarch64Port implements ArchPort {
   /** @param options - table pool, ASIDs, TLB, GIC and timer settings */
   constructor(options: Aarch64PortOptions = {}) {
     this.memory = options.memory ?? new SparseMemory();
+    this.devices = checkDeviceWindows(options.devices ?? []);
     const frames = options.tableFrames ?? DEFAULT_TABLE_FRAMES;
     if (!Number.isInteger(frames) || frames < 2) {
       throw new Aarch64Error(
@@ -196,6 +233,8 @@ export class Aarch64Port implements ArchPort {
     this.mmu.setTtbr0({ asid: 0, baddr: idle });
     this.gic = new Gic(options.spiCount === undefined ? {} : { spiCount: options.spiCount });
     this.gic.init();
+    // Split priority drop and deactivation: a kernel line is deactivated by its handler's ack.
+    this.gic.cpu.eoiMode = true;
     this.timer = new GenericTimer({
       sink: this.gic,
       ...(options.timerFrequency === undefined ? {} : { frequency: options.timerFrequency }),
@@ -221,6 +260,7 @@ export class Aarch64Port implements ArchPort {
       mask: (irq) => this.gic.disable(check(irq)),
       unmask: (irq) => {
         const intid = check(irq);
+        deactivateLine(this.gic.cpu, this.awaitingAck, intid);
         this.gic.distributor.writeU32(GICD_ISENABLER + 4 * (intid >>> 5), 1 << (intid & 31));
       },
     };
@@ -310,14 +350,28 @@ export class Aarch64Port implements ArchPort {
   // ---- address spaces ----
 
   /**
-   * Makes `ctx`'s address space current: TTBR0_EL1 = (its ASID, its tables). No TLB maintenance
-   * unless the ASID allocator rolls over. Does nothing when it is already current.
+   * Makes `ctx`'s address space current: TTBR0_EL1 = (its ASID, its tables); `null` (idle)
+   * installs the empty idle table under the reserved ASID 0. No TLB maintenance unless the ASID
+   * allocator rolls over. Does nothing when that space is already current. The kernel calls it
+   * at the end of every kernel entry (CONTRACT.md).
    */
-  switchTo(ctx: ContextId): void {
+  switchTo(ctx: ContextId | null): void {
+    if (ctx === null) {
+      if (this.active === -1) return;
+      this.mmu.setTtbr0({ asid: 0, baddr: this.idleRoot });
+      this.active = -1;
+      this.counters.idleSwitches++;
+      return;
+    }
     if (this.active === ctx) return;
     this.thread(ctx).space.activate(this.mmu);
     this.active = ctx;
     this.counters.switches++;
+  }
+
+  /** The context whose address space is current, or null (the idle table). */
+  get activeContext(): ContextId | null {
+    return this.active === -1 ? null : (this.active as ContextId);
   }
 
   /** The ASID `ctx` owns in the current generation, or undefined if it has none yet. */
@@ -325,8 +379,11 @@ export class Aarch64Port implements ArchPort {
     return this.thread(ctx).space.liveAsid;
   }
 
-  /** The mappings installed for `ctx` (identity, page-aligned, in address order). */
-  mappingsOf(ctx: ContextId): readonly PlannedMapping[] {
+  /**
+   * The mappings installed for `ctx` (identity, page-aligned, in address order), each with
+   * whether it is device memory.
+   */
+  mappingsOf(ctx: ContextId): readonly TypedMapping[] {
     return this.thread(ctx).plan.mappings;
   }
 
@@ -342,11 +399,16 @@ export class Aarch64Port implements ArchPort {
    */
   setMemoryMap(ctx: ContextId, grants: readonly MemoryGrant[]): void {
     const t = this.thread(ctx);
-    const plan = planMemoryMap(grants);
+    const planned = planMemoryMap(grants);
+    const plan: ThreadPlan = {
+      mappings: typeMappings(planned.mappings, this.devices),
+      refined: planned.refined,
+    };
+    // The memory type follows from the address, so va, size and access identify a mapping.
     const key = (m: PlannedMapping) => `${m.va}:${m.size}:${m.access}`;
     const keep = new Set(plan.mappings.map(key));
     const old = new Set(t.plan.mappings.map(key));
-    const remaining: PlannedMapping[] = [];
+    const remaining: TypedMapping[] = [];
     for (const m of t.plan.mappings) {
       if (keep.has(key(m))) remaining.push(m);
       else {
@@ -422,9 +484,59 @@ export class Aarch64Port implements ArchPort {
     this.timer.ctlRegister = CNTP_CTL_ENABLE;
   }
 
+  /**
+   * Lets `ticks` pass on the kernel's clock (`kernel.advance`, which handles every deadline it
+   * reaches and re-arms CNTP_CVAL) and on CNTPCT_EL0, which then reads `kernel.now`. Returns the
+   * ticks left unspent. With `ticks = kernel.deadline - kernel.now` it is WFI on an idle system.
+   */
+  advanceClock(kernel: KernelClock, ticks: number): number {
+    return advanceClock(this.timer, kernel, ticks);
+  }
+
+  /**
+   * Brings CNTPCT_EL0 forward to `now` (time the kernel spent through other paths, such as the
+   * host executor's `advance`). Never moves it back.
+   */
+  syncCounter(now: number): void {
+    syncCounter(this.timer, now);
+  }
+
   /** The armed deadline (CNTP_CVAL_EL0 while CNTP_CTL_EL0.ENABLE), or null. */
   get timerDeadline(): number | null {
     return (this.timer.ctlRegister & CNTP_CTL_ENABLE) === 0 ? null : Number(this.timer.cval64);
+  }
+
+  // ---- interrupts ----
+
+  /**
+   * The IRQ exception: while the GIC signals an interrupt, acknowledges it (ICC_IAR1_EL1),
+   * enters the kernel and drops its priority (ICC_EOIR1_EL1). The timer PPI goes to
+   * `kernel.timerInterrupt()` and is deactivated at once; SPI 32 + n goes to
+   * `kernel.interrupt(n)` (which masks the line) and is deactivated (ICC_DIR_EL1) when the
+   * handler task's IRQHandler_Ack unmasks it. Returns what was taken, in order.
+   */
+  takeInterrupts(kernel: InterruptEntries): TakenInterrupt[] {
+    return takeInterrupts(
+      this.gic.cpu,
+      this.interrupts.lineCount,
+      kernel,
+      this.awaitingAck,
+      this.gic.state.count,
+    );
+  }
+
+  /**
+   * Drives a device's level on kernel line `irq` (GIC SPI 32 + irq): a level-sensitive input,
+   * as a UART or a timer block would.
+   */
+  setLineLevel(irq: number, high: boolean): void {
+    if (!Number.isInteger(irq) || irq < 0 || irq >= this.interrupts.lineCount) {
+      throw new Aarch64Error(
+        'out-of-range',
+        `interrupt line ${irq} is outside 0..${this.interrupts.lineCount - 1}`,
+      );
+    }
+    this.gic.setLine(SPI_BASE + irq, high);
   }
 
   // ---- internals ----
@@ -469,7 +581,7 @@ function toMmuAccess(bit: number): AccessKind {
       : AccessKind.Read;
 }
 
-function toMapping(m: PlannedMapping) {
+function toMapping(m: TypedMapping) {
   const read = (m.access & KernelAccessKind.Read) !== 0;
   const write = (m.access & KernelAccessKind.Write) !== 0;
   const exec = (m.access & KernelAccessKind.Execute) !== 0;
@@ -485,8 +597,9 @@ function toMapping(m: PlannedMapping) {
     pa: m.va,
     size: m.size,
     ap,
-    uxn: !exec,
+    // Device memory is never executable (speculative fetches would touch the device).
+    uxn: !exec || m.device,
     pxn: true, // the kernel never executes task memory
-    attrIndx: ATTR_NORMAL,
+    attrIndx: m.device ? ATTR_DEVICE : ATTR_NORMAL,
   };
 }

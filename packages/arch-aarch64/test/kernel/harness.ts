@@ -5,11 +5,19 @@
 // endpoint, resumes every child, then runs the scenario's own root code. Relies on @k5/kernel's
 // bootSystem and @k5/userspace's wrappers.
 
-import { type BootInfo, type HostTask, ObjectType, Rights, WORD_BITS } from '@k5/abi';
+import {
+  type BootInfo,
+  type HostTask,
+  InvocationLabel,
+  ObjectType,
+  Rights,
+  WORD_BITS,
+} from '@k5/abi';
 import { bootSystem, type HostSystem, type Tcb, TraceRecorder } from '@k5/kernel';
 import {
   cnodeCopy,
   cnodeMint,
+  invoke,
   regionGetInfo,
   regionMap,
   Sys,
@@ -38,6 +46,8 @@ export interface ChildSpec {
   readonly faultHandler?: boolean;
   /** Whether the child gets a second 4 KiB region (besides its IPC buffer) mapped read/write. */
   readonly dataRegion?: boolean;
+  /** Budget and period of its scheduling context (SchedControl_ConfigureFlags); default none. */
+  readonly budget?: { readonly budget: number; readonly period: number };
 }
 
 /** What the root built, for the scenario's root code. */
@@ -55,6 +65,10 @@ export interface Built {
   readonly toRoot: number;
   /** The notification the children wait on (root CPtr). */
   readonly toChild: number;
+  /** Root CPtrs of the children's CNodes (radix 4: slots 0-15), in spec order. */
+  readonly cnodes: number[];
+  /** Takes an empty slot of the root CNode. */
+  allocSlot(): number;
 }
 
 /** A booted scenario. */
@@ -113,6 +127,8 @@ export function bootScenario(options: {
         dataBases: [],
         toRoot,
         toChild,
+        cnodes: [],
+        allocSlot: () => free++,
       };
       for (let i = 0; i < n; i++) {
         const spec = options.children[i]!;
@@ -160,6 +176,19 @@ export function bootScenario(options: {
           'configure',
         );
         built.tcbs.push(tcbs + i);
+        built.cnodes.push(cn);
+        if (spec.budget) {
+          ok(
+            yield* invoke(
+              sys,
+              boot.caps.schedControl,
+              InvocationLabel.SchedControlConfigureFlags,
+              [spec.budget.budget, spec.budget.period, 0, 0, 0],
+              [scs + i],
+            ),
+            'sched control',
+          );
+        }
         built.bufferBases.push(bufferBase);
         if (spec.dataRegion) {
           ok(yield* regionGetInfo(sys, datas + i), 'data info');

@@ -376,6 +376,7 @@ describe('unmapping with ASIDs', () => {
         va: s.children()[1]!.ipcBuffer,
         size: 4096,
         access: AccessKind.Read | AccessKind.Write | AccessKind.Execute,
+        device: false,
       },
     ]);
   });

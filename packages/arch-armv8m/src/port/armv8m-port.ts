@@ -32,6 +32,8 @@ import {
   MPU_CTRL,
   MPU_CTRL_ENABLE,
   MPU_CTRL_PRIVDEFENA,
+  MPU_MAIR0,
+  MPU_MAIR1,
   Pmsav8Mpu,
   type Pmsav8RegionRegisters,
 } from '../mpu/pmsav8';
@@ -47,18 +49,12 @@ import {
   XPSR_STACK_ALIGN,
   XPSR_T,
 } from '../registers';
-import {
-  applyOneShot,
-  planOneShot,
-  SYST_CSR,
-  SYST_CSR_CLKSOURCE,
-  SYST_CVR,
-  SysTick,
-} from '../systick';
+import { SysTick } from '../systick';
 import { newSavedContext, type SavedContext } from '../trap-abi';
 import { faultMessage, type KernelFaultMessage } from './fault-message';
 import { solveGrants } from './grants';
 import { ArmV8mPortError } from './port-errors';
+import { SysTickDeadline } from './systick-deadline';
 
 /** Index of xPSR in the port's register numbering (after r0-r12, sp, lr, pc), as `@k5/abi` names it. */
 export const ARMV8M_XPSR_INDEX = 16;
@@ -95,6 +91,19 @@ export interface ArmV8mPortOptions {
   /** Called when a thread's memory map cannot be solved (the thread is then given no regions). */
   readonly onMapError?: (ctx: ContextId, error: ArmV8mPortError) => void;
 }
+
+/** The kernel entry points the port's interrupt delivery calls (the kernel facade has both). */
+export interface InterruptSink {
+  /** SysTick fired: the armed deadline was reached. */
+  timerInterrupt(): void;
+  /** External interrupt line `irq` fired. */
+  interrupt(irq: number): void;
+}
+
+/** One exception {@link ArmV8mPort.deliverInterrupts} took into the kernel. */
+export type DeliveredInterrupt =
+  | { readonly kind: 'timer' }
+  | { readonly kind: 'irq'; readonly irq: number };
 
 /** One thread's saved state. */
 interface Context {
@@ -146,23 +155,26 @@ export class ArmV8mPort implements ArchPort {
   readonly memory: WordMemory;
   /** The kernel's view of the NVIC. */
   readonly interrupts: InterruptController;
-  /** The armed deadline in ticks, or null. */
-  timerDeadline: number | null = null;
   /** The last access the MPU refused through {@link ArmV8mPort.checkAccess}, or null. */
   lastFault: MpuFault | null = null;
   /** SCB fault status latched by the last refused access (what CFSR/MMFAR/BFAR would hold). */
   faultStatus: FaultStatus = { cfsr: 0 };
   /** How many times a context's MPU configuration was loaded (each is a switch the MPU saw). */
   mpuLoads = 0;
+  /** How many switch notifications the kernel sent ({@link ArmV8mPort.switchTo}). */
+  switches = 0;
   private readonly reserved: number;
-  private readonly now: () => number;
   private readonly onMapError: ((ctx: ContextId, error: ArmV8mPortError) => void) | undefined;
   private readonly contexts = new Map<number, Context>();
   private readonly free: number[] = [];
   private next = 0;
   private loaded: number | null = null;
-  /** Cycles still to wait after the current SysTick period for a deadline beyond 2^24. */
-  private timerRemaining = 0;
+  /** Whether the MPU holds the idle configuration (every thread region disabled). */
+  private idleLoaded = false;
+  /** A second MPU for checking contexts that are not loaded, and whose regions it holds. */
+  private shadow: Pmsav8Mpu | null = null;
+  private shadowFor: number | null = null;
+  private readonly timer: SysTickDeadline;
 
   /** @param options - MPU size, kernel regions, NVIC size, clock and frame memory. */
   constructor(options: ArmV8mPortOptions = {}) {
@@ -195,7 +207,7 @@ export class ArmV8mPort implements ArchPort {
     this.nvic.setEnabled(ExceptionNumber.SysTick, true);
     this.systick = new SysTick();
     this.memory = options.memory ?? new SparseWordMemory();
-    this.now = options.now ?? (() => 0);
+    this.timer = new SysTickDeadline(this.systick, this.nvic, options.now ?? (() => 0));
     this.onMapError = options.onMapError;
     this.cpu = new RegisterFile();
     const nvic = this.nvic;
@@ -232,6 +244,7 @@ export class ArmV8mPort implements ArchPort {
     this.contexts.delete(ctx);
     this.free.push(ctx);
     if (this.loaded === ctx) this.loaded = null;
+    if (this.shadowFor === ctx) this.shadowFor = null;
   }
 
   readRegister(ctx: ContextId, index: number): number {
@@ -284,6 +297,7 @@ export class ArmV8mPort implements ArchPort {
       this.onMapError?.(ctx, e);
     }
     if (this.loaded === ctx) this.loaded = null;
+    if (this.shadowFor === ctx) this.shadowFor = null;
   }
 
   /** Why the context's last memory map could not be loaded, or null when it was. */
@@ -307,9 +321,27 @@ export class ArmV8mPort implements ArchPort {
   }
 
   /**
+   * The kernel's switch notification (`ArchPort.switchTo`), called at the end of every kernel
+   * entry with the context the CPU runs next: loads its MPU regions, or, for `null` (idle),
+   * disables every thread region so that nothing a thread was granted stays reachable while the
+   * core sleeps. Counted in {@link ArmV8mPort.switches}.
+   */
+  switchTo(ctx: ContextId | null): void {
+    this.switches++;
+    if (ctx !== null) {
+      this.activate(ctx);
+      return;
+    }
+    if (this.loaded === null && this.idleLoaded) return;
+    for (let r = this.reserved; r < this.mpu.regionCount; r++) this.mpu.setRegion(r, 0, 0);
+    this.loaded = null;
+    this.idleLoaded = true;
+  }
+
+  /**
    * Loads the context's thread regions into the MPU, as the kernel's switch path does (the
-   * kernel regions stay). Does nothing when they are already loaded. The kernel contract has no
-   * switch notification, so the port also does this on the first access check of a context.
+   * kernel regions stay). Does nothing when they are already loaded. {@link ArmV8mPort.switchTo}
+   * and {@link ArmV8mPort.returnToThread} call it.
    */
   activate(ctx: ContextId): void {
     const c = this.context(ctx);
@@ -317,17 +349,20 @@ export class ArmV8mPort implements ArchPort {
     if (c.solution) applyPmsav8Solution(this.mpu, c.solution);
     else for (let r = this.reserved; r < this.mpu.regionCount; r++) this.mpu.setRegion(r, 0, 0);
     this.loaded = ctx;
+    this.idleLoaded = false;
     this.mpuLoads++;
   }
 
   /**
-   * Checks an access of the thread through the real MPU model as an unprivileged Thread-mode
-   * access (loading the thread's regions first). A refused access latches
-   * {@link ArmV8mPort.lastFault} and the CFSR/MMFAR/BFAR values in {@link ArmV8mPort.faultStatus}.
-   * An access that leaves the 32-bit space is refused rather than thrown.
+   * Checks an access of the thread through the MPU model as an unprivileged Thread-mode access:
+   * on the live MPU when the thread's regions are loaded, else on a shadow MPU holding the same
+   * kernel regions and the thread's solution, so that a kernel check of another thread (a lease
+   * or borrowed buffer of the caller) does not disturb what {@link ArmV8mPort.switchTo} loaded.
+   * A refused access latches {@link ArmV8mPort.lastFault} and the CFSR/MMFAR/BFAR values in
+   * {@link ArmV8mPort.faultStatus}. An access that leaves the 32-bit space is refused, not thrown.
    */
   checkAccess(ctx: ContextId, address: number, size: number, kind: AccessKind): boolean {
-    this.activate(ctx);
+    const mpu = this.mpuFor(ctx);
     const inRange =
       Number.isInteger(address) &&
       address >= 0 &&
@@ -337,7 +372,7 @@ export class ArmV8mPort implements ArchPort {
     if (!inRange) return false;
     for (const bit of ACCESS_BITS) {
       if ((kind & bit) === 0) continue;
-      const result = this.mpu.check(address, size, MEMORY_ACCESS[bit]!, false);
+      const result = mpu.check(address, size, MEMORY_ACCESS[bit]!, false);
       if (!result.allowed) {
         this.lastFault = result;
         const status = faultStatusFor(result);
@@ -348,22 +383,46 @@ export class ArmV8mPort implements ArchPort {
     return true;
   }
 
+  /** The MPU that holds `ctx`'s regions: the live one if loaded, else the shadow, loaded now. */
+  private mpuFor(ctx: ContextId): Pmsav8Mpu {
+    const c = this.context(ctx);
+    if (this.loaded === ctx) return this.mpu;
+    if (this.shadow === null) {
+      const shadow = new Pmsav8Mpu({ regions: this.mpu.regionCount });
+      for (let r = 0; r < this.reserved; r++) {
+        const { rbar, rlar } = this.mpu.regionRegisters(r);
+        shadow.setRegion(r, rbar, rlar);
+      }
+      shadow.write(MPU_MAIR0, this.mpu.read(MPU_MAIR0));
+      shadow.write(MPU_MAIR1, this.mpu.read(MPU_MAIR1));
+      shadow.write(MPU_CTRL, this.mpu.read(MPU_CTRL));
+      this.shadow = shadow;
+    }
+    if (this.shadowFor !== ctx) {
+      if (c.solution) applyPmsav8Solution(this.shadow, c.solution);
+      else
+        for (let r = this.reserved; r < this.shadow.regionCount; r++)
+          this.shadow.setRegion(r, 0, 0);
+      this.shadowFor = ctx;
+    }
+    return this.shadow;
+  }
+
   // --- timer ------------------------------------------------------------------------------
 
   /**
    * Arms SysTick for an absolute deadline (in ticks of the `now` clock) or disarms it. SysTick
    * counts a delay of at most 2^24 clocks; a later deadline is re-armed from
    * {@link ArmV8mPort.advanceTimer} each time a period ends. A deadline now or one tick away pends
-   * SysTick at once (the counter needs one clock to reload).
+   * SysTick at once (the counter needs one clock to reload). Re-arming clears a stale pending bit.
    */
   setTimer(deadline: number | null): void {
-    this.timerDeadline = deadline;
-    this.timerRemaining = 0;
-    this.systick.write(SYST_CSR, SYST_CSR_CLKSOURCE);
-    this.systick.write(SYST_CVR, 0);
-    this.nvic.setPending(ExceptionNumber.SysTick, false);
-    if (deadline === null) return;
-    this.arm(Math.max(0, Math.ceil(deadline - this.now())));
+    this.timer.set(deadline);
+  }
+
+  /** The armed deadline in ticks, or null. */
+  get timerDeadline(): number | null {
+    return this.timer.deadline;
   }
 
   /**
@@ -372,35 +431,22 @@ export class ArmV8mPort implements ArchPort {
    * counter stopped (one-shot).
    */
   advanceTimer(cycles: number): boolean {
-    const wraps = this.systick.advance(cycles);
-    if (wraps === 0 || !this.systick.tickInterrupt) return false;
-    if (this.timerRemaining > 0) {
-      // A long deadline: one period ended, arm the next part (what the kernel's SysTick handler
-      // does on hardware). Cycles of this advance past the wrap are not counted; see the docs.
-      return this.arm(this.timerRemaining);
-    }
-    this.systick.write(SYST_CSR, SYST_CSR_CLKSOURCE);
-    this.nvic.setPending(ExceptionNumber.SysTick, true);
-    return true;
+    return this.timer.advance(cycles);
+  }
+
+  /**
+   * Lets SysTick count the kernel ticks that passed without it: host tasks spend time through
+   * `kernel.advance`, not through the CPU, so a simulator mixing them with machine threads calls
+   * this after running host tasks. Returns whether the deadline was reached (as
+   * {@link ArmV8mPort.advanceTimer}).
+   */
+  syncTimer(): boolean {
+    return this.timer.sync();
   }
 
   /** Whether SysTick is pending (the deadline passed and the kernel has not taken it yet). */
   get timerPending(): boolean {
-    return this.nvic.state(ExceptionNumber.SysTick).pending;
-  }
-
-  /** Programs SysTick for `delay` clocks; returns true when the delay was so short it pended. */
-  private arm(delay: number): boolean {
-    const plan = planOneShot(delay);
-    if (plan.kind === 'pend-now') {
-      this.timerRemaining = 0;
-      this.systick.write(SYST_CSR, SYST_CSR_CLKSOURCE);
-      this.nvic.setPending(ExceptionNumber.SysTick, true);
-      return true;
-    }
-    this.timerRemaining = delay - plan.firesAfter;
-    applyOneShot(this.systick, plan);
-    return false;
+    return this.timer.pending;
   }
 
   // --- interrupts -------------------------------------------------------------------------
@@ -437,6 +483,36 @@ export class ArmV8mPort implements ArchPort {
       faultmask: this.cpu.faultmask,
     });
     return e !== undefined && e >= IRQ_BASE ? e - IRQ_BASE : undefined;
+  }
+
+  /**
+   * Takes every exception the NVIC would take now into the kernel, highest priority first (the
+   * hardware's tail-chaining order): SysTick becomes `kernel.timerInterrupt()`, external line n
+   * becomes `kernel.interrupt(n)` (the kernel masks the line and signals its handler). Each is
+   * acknowledged before and completed after its kernel entry, as the exception would be. Lines
+   * masked by the kernel, and anything at or below the CPU's PRIMASK/BASEPRI/FAULTMASK priority,
+   * stay pending. Returns what was delivered, in order.
+   */
+  deliverInterrupts(kernel: InterruptSink): DeliveredInterrupt[] {
+    const delivered: DeliveredInterrupt[] = [];
+    const masks = () => ({
+      primask: this.cpu.primask,
+      basepri: this.cpu.basepri,
+      faultmask: this.cpu.faultmask,
+    });
+    for (let e = this.nvic.preemptingException(masks()); e !== undefined; ) {
+      if (e !== ExceptionNumber.SysTick && e < IRQ_BASE) break; // a system exception: not ours
+      this.nvic.acknowledge(e);
+      if (e === ExceptionNumber.SysTick) {
+        delivered.push({ kind: 'timer' });
+        kernel.timerInterrupt();
+      } else {
+        delivered.push({ kind: 'irq', irq: e - IRQ_BASE });
+        kernel.interrupt(e - IRQ_BASE);
+      }
+      e = this.nvic.complete(e, masks());
+    }
+    return delivered;
   }
 
   // --- the simulator's side: entering and leaving the kernel --------------------------------

@@ -1,14 +1,27 @@
 // Shared set-up of the kernel scenarios: boots a K5 system on an ArmV8mPort with a root task that
 // retypes one endpoint and, per task, a TCB, a radix-4 CNode, a scheduling context, a reply
 // object and a 1 KiB IPC-buffer region, then configures and resumes the tasks in order. A task
-// may get the endpoint badged, a fault endpoint, and initial register values. Relies on
+// may get the endpoint badged, a fault endpoint, initial register values, an MCS budget
+// (SchedControl_ConfigureFlags) and an interrupt line delivered to a badged notification in its
+// CNode (IRQControl_Get, IRQHandler_SetNotification). Relies on
 // @k5/kernel's bootSystem and @k5/userspace's invocation stubs (the shape of apps/ping-pong).
 
-import { type BootInfo, type HostTask, ObjectType, Rights, WORD_BITS } from '@k5/abi';
+import {
+  type BootInfo,
+  type HostTask,
+  InvocationLabel,
+  ObjectType,
+  Rights,
+  WORD_BITS,
+} from '@k5/abi';
 import { bootSystem, type HostSystem, type Tcb, TraceRecorder } from '@k5/kernel';
 import {
   cnodeCopy,
+  cnodeDelete,
   cnodeMint,
+  invoke,
+  irqControlGet,
+  irqHandlerSetNotification,
   regionGetInfo,
   regionMap,
   Sys,
@@ -21,7 +34,7 @@ import {
 import { ArmV8mPort, type ArmV8mPortOptions } from '../../src/index';
 
 /** Slots of each task's CNode. */
-export const SLOT = { endpoint: 1, reply: 2 } as const;
+export const SLOT = { endpoint: 1, reply: 2, irqHandler: 3, notification: 4 } as const;
 export const TASK_RADIX = 4;
 
 /** One task the root starts. */
@@ -38,6 +51,13 @@ export interface TaskSpec {
   readonly registers?: Readonly<Record<number, number>>;
   /** Start SP at the end of the task's 1 KiB IPC-buffer region (a stack for exception frames). */
   readonly stackAtBufferEnd?: boolean;
+  /** An MCS budget and period in ticks for the task's scheduling context. */
+  readonly budget?: { readonly budget: number; readonly period: number };
+  /**
+   * An interrupt line for the task to handle: its handler cap goes to SLOT.irqHandler and a
+   * notification badged `badge`, signalled when the line fires, to SLOT.notification.
+   */
+  readonly irq?: { readonly line: number; readonly badge: number };
 }
 
 /** What the root learned while building, for the scenarios to check. */
@@ -92,6 +112,9 @@ function rootTask(
       const scs = yield* retype(ObjectType.SchedContext, 8, n);
       const replies = yield* retype(ObjectType.Reply, 0, n);
       const buffers = yield* retype(ObjectType.Region, 10, n);
+      const notifications = yield* retype(ObjectType.Notification, 0, n);
+      const scratch = free;
+      free += 2;
       for (const [i, task] of tasks.entries()) {
         const cnode = cnodes + i;
         const rights = task.rights ?? Rights.Read | Rights.Write | Rights.GrantReply;
@@ -155,6 +178,52 @@ function rootTask(
             task.faultToEndpoint ? endpoint : 0,
           ),
         );
+        if (task.budget) {
+          check(
+            'configuring the budget',
+            yield* invoke(
+              sys,
+              boot.caps.schedControl,
+              InvocationLabel.SchedControlConfigureFlags,
+              [task.budget.budget, task.budget.period, 0, 0, 0],
+              [scs + i],
+            ),
+          );
+        }
+        if (task.irq) {
+          // Handler and badged notification are made in the root's scratch slots, bound there,
+          // then copied into the task's CNode.
+          const { line, badge } = task.irq;
+          check(
+            `getting IRQ ${line}`,
+            yield* irqControlGet(sys, boot.caps.irqControl, line, root, scratch, depth),
+          );
+          check(
+            'minting the notification',
+            yield* cnodeMint(
+              sys,
+              root,
+              scratch + 1,
+              depth,
+              root,
+              notifications + i,
+              depth,
+              Rights.All,
+              badge,
+            ),
+          );
+          check('binding the line', yield* irqHandlerSetNotification(sys, scratch, scratch + 1));
+          for (const [slot, from] of [
+            [SLOT.irqHandler, scratch],
+            [SLOT.notification, scratch + 1],
+          ] as const) {
+            check(
+              'giving the handler caps',
+              yield* cnodeCopy(sys, cnode, slot, TASK_RADIX, root, from, depth, Rights.All),
+            );
+            check('clearing the scratch slot', yield* cnodeDelete(sys, root, from, depth));
+          }
+        }
         report.tcbSlots.push(tcbs + i);
       }
       for (let i = 0; i < n; i++) check(`resuming task ${i}`, yield* tcbResume(sys, tcbs + i));

@@ -1,8 +1,8 @@
 // The interrupt and timer paths at model level, on a booted system: the kernel's
 // InterruptController is the port's NVIC, a device line raised while unmasked is reported by the
 // port, and a deadline armed against the kernel's clock pends SysTick when the simulator has run
-// that many cycles. The kernel's IRQ objects (issue 4) are not there yet: these tests pin what
-// the port offers them (see docs/arch-armv8m.md, "The kernel port").
+// that many cycles. The kernel's IRQ objects on top of this are in irq-handler.test.ts and
+// budget-preemption.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { ExceptionNumber, IRQ_BASE } from '../../src/index';

@@ -36,6 +36,9 @@ export interface ClockedDevice {
   cyclesUntilEvent(): number;
 }
 
+/** PMP contents whose permission maps a hart keeps (a few threads' layouts). */
+const PAINTED_LAYOUTS = 4;
+
 /** Hart state shared by the run loop and the slow paths. @internal */
 export class HartState {
   /** x0..x31 plus the write sink at index 32 (x0 always reads 0). */
@@ -87,18 +90,48 @@ export class HartState {
     this.misa = misa;
   }
 
-  /** Brings the permission maps up to date with the PMP registers and the bus. */
+  /**
+   * Brings the permission maps up to date with the PMP registers and the bus. Maps are kept
+   * for the last few PMP contents, so a kernel switching between a few threads' layouts
+   * repaints nothing (and the executable-window cache, keyed on the content, stays valid).
+   */
   syncPermissions(): void {
     const regions = this.bus.regions;
     if (this.permVersion === this.pmp.version && this.permRegions === regions.length) return;
-    this.permMaps = regions.map((r, i) => {
-      const map = this.permMaps[i] ?? new Uint8Array(r.size >>> 2);
-      paintPermissionMap(this.pmp, r.base, map);
-      return map;
-    });
+    const key = `${this.pmp.contentKey()}|${regions.length}`;
+    let entry = this.painted.get(key);
+    if (entry) {
+      this.painted.delete(key); // most recently used last
+    } else {
+      let reuse: Uint8Array[] = [];
+      if (this.painted.size >= PAINTED_LAYOUTS) {
+        const oldest = this.painted.keys().next().value as string;
+        reuse = this.painted.get(oldest)!.maps;
+        this.painted.delete(oldest);
+      }
+      const maps = regions.map((r, i) => {
+        const old = reuse[i];
+        const map =
+          old !== undefined && old.length === r.size >>> 2 ? old : new Uint8Array(r.size >>> 2);
+        paintPermissionMap(this.pmp, r.base, map);
+        return map;
+      });
+      entry = { id: this.nextPermId++, maps };
+    }
+    this.painted.set(key, entry);
+    this.permMaps = entry.maps;
+    this.permId = entry.id;
     this.permVersion = this.pmp.version;
     this.permRegions = regions.length;
   }
+
+  private readonly painted = new Map<
+    string,
+    { readonly id: number; readonly maps: Uint8Array[] }
+  >();
+  private nextPermId = 0;
+  /** Identifies the painted PMP content (and region count) permMaps hold. */
+  private permId = -1;
 
   /** Start of the last {@link HartState.executableWindow} (byte offset in the code region). */
   windowStart = 0;
@@ -124,7 +157,7 @@ export class HartState {
     const off = ((this.pc >>> 0) - region.base) >>> 0;
     if (off >= region.size) return;
     const cache = this.windowCache[this.mode === PrivilegeMode.Machine ? 1 : 0]!;
-    const version = this.pmp.version * 64 + regions.length;
+    const version = this.permId;
     if (
       cache.region === this.codeRegion &&
       cache.version === version &&

@@ -157,6 +157,21 @@ export class PmpRegisters {
     }
   }
 
+  /** True when entry `i` holds exactly this configuration byte and raw pmpaddr value. */
+  holds(i: number, cfg: number, addr: number): boolean {
+    return i < this.entryCount && this.cfg[i] === cfg && this.addr[i] === addr >>> 0;
+  }
+
+  /**
+   * A string that is equal for two register files exactly when every PMP decision is (same
+   * entries, configurations, addresses and granularity); caches of decisions key on it.
+   */
+  contentKey(): string {
+    let key = `${this.entryCount}/${this.granularity}`;
+    for (let i = 0; i < this.entryCount; i++) key += `,${this.cfg[i]}:${this.addr[i]}`;
+    return key;
+  }
+
   /** True when writes to pmpaddr`i` are ignored because of an L bit. */
   addrLocked(i: number): boolean {
     if (this.cfg[i]! & PMP_L) return true;

@@ -297,6 +297,8 @@ export function solvePmpFor(pmp: PmpRegisters, regions: readonly PmpRegion[]): P
  * configurations, so no intermediate state grants more than either the old or new layout.
  */
 export function applyPmpLayout(pmp: PmpRegisters, layout: PmpLayout): void {
+  // Already loaded (a thread switching back to itself): no write, so no repaint downstream.
+  if (layout.entries.every((e) => pmp.holds(e.index, e.cfg, e.addr))) return;
   for (const e of layout.entries) pmp.writeEntryConfig(e.index, 0);
   for (const e of layout.entries) pmp.writeAddr(e.index, e.addr);
   for (const e of layout.entries) pmp.writeEntryConfig(e.index, e.cfg);

@@ -1,7 +1,10 @@
 // The kernel's interrupt controller on RISC-V: kernel IRQ numbers are PLIC source ids (as in
 // seL4's RISC-V port), masking clears the source's enable bit in the hart's M-mode PLIC context
 // and unmasking sets it, through the PLIC's own enable registers so the model's rules apply.
-// Relies on the PLIC model and `@k5/kernel`'s InterruptController contract.
+// A claimed source is completed only when it is unmasked again (the handler task's Ack), after
+// the driver has quietened the device: completing at once would let a level source's gateway
+// latch a second request while the line is still high. Relies on the PLIC model and
+// `@k5/kernel`'s InterruptController contract.
 
 import type { InterruptController } from '@k5/kernel';
 import { RiscvError } from '../errors';
@@ -16,6 +19,8 @@ import { PLIC_ENABLE, PLIC_ENABLE_STRIDE, PLIC_PRIORITY, type Plic } from '../pl
 export class PlicInterruptController implements InterruptController {
   /** Interrupt lines, counting the nonexistent line 0. */
   readonly lineCount: number;
+  /** Sources claimed and not yet completed. */
+  private readonly inService = new Set<number>();
 
   /**
    * @param plic - the PLIC
@@ -37,9 +42,29 @@ export class PlicInterruptController implements InterruptController {
     this.setEnabled(this.source(irq), false);
   }
 
-  /** Unmasks `irq`: sets PLIC source `irq`'s enable bit. */
+  /**
+   * Unmasks `irq`: sets its enable bit, then completes its claim if it is in service (the PLIC
+   * ignores a completion for a source not enabled in the context).
+   */
   unmask(irq: number): void {
-    this.setEnabled(this.source(irq), true);
+    const id = this.source(irq);
+    this.setEnabled(id, true);
+    if (this.inService.delete(id)) this.plic.complete(this.context, id);
+  }
+
+  /**
+   * Claims the highest-priority pending source of this context (0 when none) and keeps it in
+   * service until {@link PlicInterruptController.unmask}; the caller masks it meanwhile.
+   */
+  claim(): number {
+    const id = this.plic.claim(this.context);
+    if (id !== 0) this.inService.add(id);
+    return id;
+  }
+
+  /** Whether `irq` was claimed and not yet completed. */
+  isInService(irq: number): boolean {
+    return this.inService.has(this.source(irq));
   }
 
   /** True when the source is enabled (unmasked) in this context. */

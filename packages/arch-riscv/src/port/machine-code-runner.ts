@@ -2,10 +2,13 @@
 // code in RAM (run on the port's hart in U mode under the thread's PMP layout) or TypeScript
 // host tasks (generators, as `@k5/kernel`'s HostExecutor runs them). It mirrors the
 // HostExecutor's loop: take the kernel's current thread, run it until it traps, report the trap
-// (ecall → `kernel.syscall`, access fault → VmFault, other exception → UserException), and
-// resume whichever thread the kernel picks. A machine-code thread's context is its trap frame:
-// loaded into the hart with mret, captured back after the trap. Relies on riscv-port.ts,
-// trap-fault.ts and the kernel's public entry points.
+// (ecall → `kernel.syscall`, access fault → VmFault, other exception → UserException, timer →
+// `kernel.timerInterrupt`, PLIC claim → `kernel.interrupt`), and resume whichever thread the
+// kernel picks. Time follows CONTRACT.md: the hart never runs past the kernel's deadline, the
+// cycles it used go to `kernel.advance`, ticks the kernel hands back stay pending with their
+// thread, and an idle system jumps to the next deadline. A machine-code thread's context is
+// its trap frame: loaded into the hart with mret, captured back after the trap. Relies on
+// riscv-port.ts, trap-fault.ts and the kernel's public entry points.
 
 import { FaultLabel, HOST_TRAP_SYSCALL, type HostTask, type HostTaskContext } from '@k5/abi';
 import {
@@ -35,15 +38,17 @@ class HostMemoryFault extends Error {
 interface HostThread {
   readonly kind: 'host';
   readonly gen: Generator<number, void, void>;
+  /** Ticks of its `work` the kernel handed back at a deadline, spent when it runs again. */
+  pending: number;
 }
 
 interface MachineThread {
   readonly kind: 'machine';
+  /** Ticks the kernel handed back at a deadline (see HostThread.pending). */
+  pending: number;
 }
 
 type RunnerThread = HostThread | MachineThread;
-
-const MACHINE: MachineThread = { kind: 'machine' };
 
 /** An interrupt the hart took while a machine-code thread ran. */
 export interface TakenInterrupt {
@@ -61,7 +66,7 @@ export interface MachineCodeRunnerOptions {
   hostPrograms?: ReadonlyMap<number, HostTask>;
   /** Hart cycles a machine-code thread runs before the runner reports time (default 10,000). */
   sliceCycles?: number;
-  /** Told of every interrupt taken (the kernel has no interrupt entry point yet). */
+  /** Told of every interrupt taken, before the kernel handles it. */
   onInterrupt?: (interrupt: TakenInterrupt) => void;
 }
 
@@ -92,6 +97,8 @@ export class MachineCodeRunner {
   private readonly programs: ReadonlyMap<number, HostTask>;
   private readonly slice: number;
   private readonly onInterrupt: ((interrupt: TakenInterrupt) => void) | undefined;
+  /** Hart cycles not yet reported as a whole tick (when a tick is several cycles). */
+  private cycleCarry = 0;
 
   /**
    * @param kernel - a kernel created with `port`
@@ -136,7 +143,15 @@ export class MachineCodeRunner {
     let steps = 0;
     while (steps < max) {
       const t = k.state.current;
-      if (t === null) return { steps, reason: 'idle' };
+      if (t === null) {
+        // Idle: jump to the next deadline (a refill, a delayed restart) if there is one.
+        const deadline = k.deadline;
+        if (deadline === null) return { steps, reason: 'idle' };
+        this.passTime(Math.max(0, deadline - k.now), true);
+        steps++;
+        if (check) k.assertInvariants();
+        continue;
+      }
       let th = t.host as RunnerThread | null;
       if (th === null) {
         th = this.start(t);
@@ -153,8 +168,13 @@ export class MachineCodeRunner {
       }
       steps++;
       this.port.switchTo(t.context);
-      if (th.kind === 'host') this.stepHost(t, th);
-      else this.stepMachine(t);
+      if (th.pending > 0) {
+        // Time it spent before the kernel stopped it at a deadline is charged first.
+        th.pending = this.passTime(th.pending, th.kind === 'host');
+      } else if (k.deadline !== null && k.deadline <= k.now) {
+        this.timerDue();
+      } else if (th.kind === 'host') this.stepHost(t, th);
+      else this.stepMachine(t, th);
       if (check) k.assertInvariants();
     }
     if (options.maxSteps === undefined) {
@@ -170,30 +190,37 @@ export class MachineCodeRunner {
     const pc = this.port.readRegister(t.context, this.port.convention.pcRegister);
     const task = this.programs.get(pc);
     let th: RunnerThread;
-    if (task) th = { kind: 'host', gen: task(this.hostContext(t)) };
-    else if (this.port.bus.ramAt(pc) !== undefined) th = MACHINE;
+    if (task) th = { kind: 'host', gen: task(this.hostContext(t)), pending: 0 };
+    else if (this.port.bus.ramAt(pc) !== undefined) th = { kind: 'machine', pending: 0 };
     else {
       this.kernel.fault(t, FaultLabel.VmFault, [pc, pc, 1, AccessKind.Execute]);
       return null;
     }
     t.host = th;
     t.state = ThreadState.Running;
+    this.port.setRunsOnHart(t.context, th.kind === 'machine');
     return th;
   }
 
   // ---- Machine code ----
 
-  private stepMachine(t: Tcb): void {
+  private stepMachine(t: Tcb, th: MachineThread): void {
     const k = this.kernel;
     const hart = this.port.hart;
     const frame = this.port.frame(t.context);
     frame.resume(hart);
+    // Never past the kernel's deadline: the kernel must see it exactly when it falls.
+    const deadline = k.deadline;
+    const cpt = this.port.cyclesPerTick;
+    const budget =
+      deadline === null
+        ? this.slice
+        : Math.max(1, Math.min(this.slice, (deadline - k.now) * cpt - this.cycleCarry));
     const before = hart.cycles;
-    const stop = hart.run(this.slice);
+    const stop = hart.run(budget);
     const used = hart.cycles - before;
     this.stats.cycles += used;
-    // The CLINT follows the hart's cycles; the kernel's clock follows the same cycles.
-    k.advance(used);
+    th.pending = this.reportCycles(used);
     if (stop !== StopReason.Trap) {
       // Budget or WFI: still in U mode with live registers; save them as a trap would.
       hart.saveRegisters(frame.x);
@@ -207,6 +234,9 @@ export class MachineCodeRunner {
       this.takeInterrupt(code as InterruptCause);
       return;
     }
+    // The trap fell at the deadline and the kernel switched away: the thread re-executes the
+    // instruction (ecall or faulting access) when it runs again, as after any preemption.
+    if (k.state.current !== t || t.state !== ThreadState.Running) return;
     if (code === ExceptionCause.EnvironmentCallFromUMode) {
       // Return past the ecall; a restarted syscall is re-executed from the saved registers.
       frame.pc = (frame.pc + 4) >>> 0;
@@ -220,22 +250,57 @@ export class MachineCodeRunner {
     k.fault(t, fault.label, fault.words);
   }
 
+  /** Hart cycles → kernel ticks (whole ticks; the rest carried); returns the ticks handed back. */
+  private reportCycles(cycles: number): number {
+    const cpt = this.port.cyclesPerTick;
+    const total = cycles + this.cycleCarry;
+    const ticks = Math.floor(total / cpt);
+    this.cycleCarry = total - ticks * cpt;
+    // The CLINT already followed the hart's cycles.
+    return ticks > 0 ? this.kernel.advance(ticks) : 0;
+  }
+
+  /**
+   * Lets `ticks` pass in the kernel (and on the CLINT when `clock`: host work and idle time,
+   * which the hart did not count); returns the ticks the kernel handed back.
+   */
+  private passTime(ticks: number, clock: boolean): number {
+    const left = this.kernel.advance(ticks);
+    if (clock) this.port.clint.advanceClock((ticks - left) * this.port.cyclesPerTick);
+    return left;
+  }
+
+  /** The kernel's deadline is due: let it handle the timer event. */
+  private timerDue(): void {
+    this.kernel.timerInterrupt();
+    this.disarmIfStale();
+  }
+
+  // A deadline the kernel left at or before now would keep mtimecmp ≤ mtime and interrupt the
+  // hart on every instruction; the kernel handles it at its next entry instead.
+  private disarmIfStale(): void {
+    const d = this.port.timerDeadline;
+    if (d !== null && d <= this.kernel.now) this.port.clint.disarm(0);
+  }
+
   private takeInterrupt(cause: InterruptCause): void {
     this.stats.interrupts++;
-    let irq = 0;
+    const k = this.kernel;
     if (cause === InterruptCause.MachineTimer) {
-      // One-shot: the deadline is consumed.
-      this.port.setTimer(null);
+      this.onInterrupt?.({ cause, irq: 0, time: k.now });
+      // advance() may have handled the deadline already; only a due one is an event.
+      if (k.deadline !== null && k.deadline <= k.now) k.timerInterrupt();
+      this.disarmIfStale();
     } else if (cause === InterruptCause.MachineExternal) {
-      irq = this.port.plic.claim(this.port.interrupts.context);
-      // Masked until the kernel's handler acknowledges it (seL4's IRQ model); completing the
-      // claim lets the gateway forward the next request once unmasked.
-      if (irq !== 0) {
-        this.port.interrupts.mask(irq);
-        this.port.plic.complete(this.port.interrupts.context, irq);
-      }
+      const irq = this.port.interrupts.claim();
+      this.onInterrupt?.({ cause, irq, time: k.now });
+      if (irq === 0) return; // nothing left to claim: the request went away
+      // The kernel masks the line until the handler task acknowledges it (seL4's IRQ model);
+      // the claim is completed then, by the controller's unmask.
+      k.interrupt(irq);
+    } else {
+      this.onInterrupt?.({ cause, irq: 0, time: k.now });
     }
-    this.onInterrupt?.({ cause, irq, time: this.kernel.now });
   }
 
   // ---- Host tasks ----
@@ -258,8 +323,7 @@ export class MachineCodeRunner {
     } else if (r.value === HOST_TRAP_SYSCALL) {
       k.syscall(t);
     } else {
-      k.advance(r.value);
-      this.port.clint.advanceClock(r.value);
+      h.pending = this.passTime(r.value, true);
     }
   }
 

@@ -4,8 +4,11 @@
 // A thread's memory map is solved into PMP entries after the locked kernel entries when it
 // changes and kept in a per-thread shadow PMP register file: `checkAccess` asks the real PMP
 // checker about that file in U mode, and `switchTo` loads the layout into the hart's PMP when
-// the thread is about to run. Relies on the hart, PMP, CLINT and PLIC models and on
-// `@k5/kernel`'s port contract and `@k5/abi`'s conventions.
+// the thread is about to run. With a security monitor attached, the monitor owns the lowest
+// entries (its locked memory and one guard per enclave), thread layouts come after them, and
+// no thread's access check or layout reaches monitor or enclave memory whatever its grants.
+// Relies on the hart, PMP, CLINT and PLIC models, the security monitor, and on `@k5/kernel`'s
+// port contract and `@k5/abi`'s conventions.
 
 import { SYSCALL_CONVENTIONS, type SyscallConvention } from '@k5/abi';
 import type { AccessKind, ArchPort, ContextId, MemoryGrant, PhysicalMemory } from '@k5/kernel';
@@ -15,13 +18,15 @@ import { RiscvError } from '../errors';
 import { Hart } from '../hart/hart';
 import { MemoryBus } from '../hart/memory';
 import { PmpChecker } from '../pmp/checker';
+import { describePmp, type PmpEntryDescription } from '../pmp/describe';
 import { type PmpOptions, PmpRegisters } from '../pmp/registers';
-import { applyPmpLayout, type PmpLayout, type PmpRegion } from '../pmp/solver';
+import { applyPmpLayout, type PmpLayout, type PmpRegion, solvePmp } from '../pmp/solver';
 import { PLIC_DEFAULT_BASE, PLIC_SIZE, Plic } from '../plic';
+import { SecurityMonitor, type SecurityMonitorOptions } from '../enclave/security-monitor';
 import { PrivilegeMode } from '../trap';
 import { TrapFrame } from '../trap-frame';
 import { PlicInterruptController } from './interrupts';
-import { lockKernelRegions, solveMemoryMap } from './memory-map';
+import { grantsToPmpRegions, lockKernelRegions } from './memory-map';
 
 /** Register index of the pc in a RISC-V context (after x0..x31). */
 const PC_INDEX = 32;
@@ -87,13 +92,18 @@ export class RiscvPort implements ArchPort {
   readonly lockedEntries: number;
   /** The armed deadline in ticks, or null. */
   timerDeadline: number | null = null;
+  /** Hart cycles per kernel tick (the CLINT's mtime counts ticks). */
+  readonly cyclesPerTick: number;
   private readonly contexts: (ThreadContext | undefined)[] = [];
   private readonly free: number[] = [];
   private readonly pmpOptions: PmpOptions;
   private readonly lockedRegions: readonly PmpRegion[];
-  private readonly emptyLayout: PmpLayout;
+  private emptyLayout: PmpLayout;
+  private securityMonitor: SecurityMonitor | null = null;
   private readonly onMemoryMapError: ((ctx: ContextId, error: RiscvError) => void) | undefined;
   private active: ContextId | null = null;
+  /** Contexts whose code never runs on the hart (host tasks): switching to them loads nothing. */
+  private readonly offHart = new Set<ContextId>();
 
   /** @param options - PMP shape, locked kernel regions, PLIC size, tick rate */
   constructor(options: RiscvPortOptions = {}) {
@@ -106,8 +116,9 @@ export class RiscvPort implements ArchPort {
     this.bus = new MemoryBus();
     this.hart = new Hart({ bus: this.bus, pmp: this.pmpOptions, stopOnTrap: true });
     this.lockedEntries = lockKernelRegions(this.hart.pmp, this.lockedRegions);
-    this.emptyLayout = solveMemoryMap(this.hart.pmp, []);
-    this.clint = new Clint({ harts: [this.hart], cyclesPerTick: options.cyclesPerTick ?? 1 });
+    this.emptyLayout = this.solve([]);
+    this.cyclesPerTick = options.cyclesPerTick ?? 1;
+    this.clint = new Clint({ harts: [this.hart], cyclesPerTick: this.cyclesPerTick });
     this.bus.addDevice(CLINT_DEFAULT_BASE, CLINT_SIZE, this.clint, 'clint');
     this.hart.attachClock(this.clint);
     this.plic = new Plic({ sources: options.plicSources ?? 32, contexts: [{ target: this.hart }] });
@@ -148,6 +159,7 @@ export class RiscvPort implements ArchPort {
   destroyContext(ctx: ContextId): void {
     this.get(ctx);
     if (this.active === ctx) this.switchTo(null);
+    this.offHart.delete(ctx);
     this.contexts[ctx] = undefined;
     this.free.push(ctx);
   }
@@ -198,7 +210,7 @@ export class RiscvPort implements ArchPort {
     const c = this.get(ctx);
     c.grants = grants;
     try {
-      c.layout = solveMemoryMap(this.hart.pmp, grants);
+      c.layout = this.solve(grants);
       c.error = null;
     } catch (e) {
       if (!(e instanceof RiscvError)) throw e;
@@ -207,7 +219,7 @@ export class RiscvPort implements ArchPort {
       this.onMemoryMapError?.(ctx, e);
     }
     applyPmpLayout(c.shadow, c.layout);
-    if (this.active === ctx) applyPmpLayout(this.hart.pmp, c.layout);
+    if (this.active === ctx) this.load(c.layout);
   }
 
   /** Why the last memory map of `ctx` could not be expressed, or null. */
@@ -218,6 +230,14 @@ export class RiscvPort implements ArchPort {
   /** The PMP layout solved for `ctx` (what {@link RiscvPort.switchTo} loads). */
   pmpLayout(ctx: ContextId): PmpLayout {
     return this.get(ctx).layout;
+  }
+
+  /**
+   * The PMP entries `ctx` runs under (the locked kernel entries, then its layout), one
+   * description per active entry.
+   */
+  describePmp(ctx: ContextId): PmpEntryDescription[] {
+    return describePmp(this.get(ctx).shadow);
   }
 
   /** The grants last installed for `ctx`. */
@@ -232,24 +252,94 @@ export class RiscvPort implements ArchPort {
   checkAccess(ctx: ContextId, address: number, size: number, kind: AccessKind): boolean {
     if (!Number.isInteger(address) || address < 0 || size < 1 || address + size > 2 ** 32)
       return false;
+    const c = this.get(ctx);
+    if (this.securityMonitor?.isProtected(address, size)) return false;
     // AccessKind's Read/Write/Execute bits are PMP's R/W/X bits.
-    return this.get(ctx).checker.allows(address, size, kind, PrivilegeMode.User);
+    return c.checker.allows(address, size, kind, PrivilegeMode.User);
   }
 
   /**
    * Loads `ctx`'s PMP layout into the hart (entries after the locked ones; all OFF for
-   * `null`, which leaves U mode no access). Cheap when `ctx` is already loaded.
+   * `null`, which leaves U mode no access). Cheap when `ctx` is already loaded, and free for a
+   * context marked as not running on the hart (the hart keeps the layout it has, which matters
+   * to nobody while no code runs on it).
    */
   switchTo(ctx: ContextId | null): void {
-    if (ctx === this.active && ctx !== null) return;
+    if (ctx !== null && (ctx === this.active || this.offHart.has(ctx))) return;
     const layout = ctx === null ? this.emptyLayout : this.get(ctx).layout;
-    applyPmpLayout(this.hart.pmp, layout);
+    this.load(layout);
     this.active = ctx;
+  }
+
+  /**
+   * Tells the port whether `ctx`'s code runs on the hart (machine code, the default) or not (a
+   * host task, whose accesses `checkAccess` decides from its own layout). The runner marks
+   * host tasks, so that a machine-code client and a host server alternating never reload PMP.
+   */
+  setRunsOnHart(ctx: ContextId, runs: boolean): void {
+    this.get(ctx);
+    if (runs) this.offHart.delete(ctx);
+    else this.offHart.add(ctx);
   }
 
   /** The context whose layout the hart's PMP holds, or null. */
   get activeContext(): ContextId | null {
     return this.active;
+  }
+
+  // ---- Security monitor ----
+
+  /**
+   * Puts a security monitor on the hart's lowest PMP entries (see {@link SecurityMonitor}) and
+   * solves every thread's layout again after them. Its memory must already be RAM on the bus.
+   * @throws RiscvError `enclave-bad-state` when a monitor is attached or the port locks kernel
+   * regions (the monitor needs entry 0); the monitor's own errors
+   */
+  attachSecurityMonitor(options: Omit<SecurityMonitorOptions, 'hart'>): SecurityMonitor {
+    if (this.securityMonitor !== null || this.lockedEntries > 0) {
+      throw new RiscvError(
+        'enclave-bad-state',
+        this.securityMonitor !== null
+          ? 'a security monitor is already attached'
+          : 'a port with locked kernel regions cannot take a security monitor: it needs PMP entry 0',
+      );
+    }
+    const monitor = new SecurityMonitor({ ...options, hart: this.hart });
+    this.securityMonitor = monitor;
+    this.emptyLayout = this.solve([]);
+    const active = this.active;
+    this.contexts.forEach((c, id) => {
+      if (c) this.setMemoryMap(id as ContextId, c.grants);
+    });
+    this.active = null;
+    this.switchTo(active);
+    return monitor;
+  }
+
+  /** The attached security monitor, or null. */
+  get monitor(): SecurityMonitor | null {
+    return this.securityMonitor;
+  }
+
+  private solve(grants: readonly MemoryGrant[]): PmpLayout {
+    const pmp = this.hart.pmp;
+    const m = this.securityMonitor;
+    const locked = this.lockedEntries;
+    const reservedRanges = this.lockedRegions.map((r) => ({ start: r.base, end: r.base + r.size }));
+    if (m) reservedRanges.push({ start: m.memory.base, end: m.memory.base + m.memory.size });
+    return solvePmp(grantsToPmpRegions(grants), {
+      entryCount: pmp.entryCount,
+      granularity: pmp.granularity,
+      reserved: m ? m.firstOsEntry : locked,
+      reservedRanges,
+      // Never chain a TOR onto a monitor guard's pmpaddr: guards change as enclaves come and go.
+      predecessorAddress: m ? 0xffff_ffff : locked > 0 ? pmp.readAddr(locked - 1) : 0,
+    });
+  }
+
+  private load(layout: PmpLayout): void {
+    if (this.securityMonitor) this.securityMonitor.setOsLayout(layout);
+    else applyPmpLayout(this.hart.pmp, layout);
   }
 
   // ---- Timer ----

@@ -7,6 +7,8 @@ import {
   cnodeMint,
   regionGetInfo,
   regionMap,
+  type SchedConfig,
+  schedControlConfigureFlags,
   type Sys,
   type TaskStep,
   tcbConfigure,
@@ -78,6 +80,8 @@ export interface ChildPlan {
   readonly regions?: readonly { readonly sizeBits: number; readonly rights: number }[];
   /** Root CPtr of an endpoint cap to use as the fault endpoint (0: none). */
   readonly faultEndpoint?: number;
+  /** Budget and period of its scheduling context (default: left unconfigured). */
+  readonly sched?: SchedConfig;
   /** Called with the extra regions' bases before registers are written (to load code). */
   readonly beforeStart?: (regionBases: readonly number[]) => readonly number[] | undefined;
 }
@@ -85,6 +89,7 @@ export interface ChildPlan {
 /** The result of {@link spawn}. */
 export interface Child {
   readonly tcb: number;
+  readonly sc: number;
   readonly bufferBase: number;
   readonly regionBases: readonly number[];
 }
@@ -102,6 +107,12 @@ export function* spawn(env: RootEnv, plan: ChildPlan): Generator<number, Child, 
   const cn = yield* env.retype(ObjectType.CNode, CHILD_RADIX);
   const sc = yield* env.retype(ObjectType.SchedContext, 8);
   const buffer = yield* env.retype(ObjectType.Region, 10);
+  if (plan.sched) {
+    check(
+      'sched configure',
+      yield* schedControlConfigureFlags(sys, boot.caps.schedControl, sc, plan.sched),
+    );
+  }
   for (const c of plan.caps ?? []) {
     if (c.badge === undefined)
       check('copy', yield* cnodeCopy(sys, cn, c.slot, CHILD_RADIX, root, c.from, D, c.rights));
@@ -144,5 +155,5 @@ export function* spawn(env: RootEnv, plan: ChildPlan): Generator<number, Child, 
       plan.faultEndpoint ?? 0,
     ),
   );
-  return { tcb, bufferBase, regionBases };
+  return { tcb, sc, bufferBase, regionBases };
 }

@@ -13,7 +13,7 @@ import {
 import { AccessKind, type Tcb, TraceRecorder } from '@k5/kernel';
 import { Sys, tcbReadRegisters, tcbResume, tcbSetPriority } from '@k5/userspace';
 import { describe, expect, it } from 'vitest';
-import { bootRiscvSystem, type RiscvSystem } from '../../src/index';
+import { bootRiscvSystem, type PmpLayout, type RiscvSystem } from '../../src/index';
 import { addi, assemble, ebreak, ecall, jal, jalr, li, sw } from '../asm';
 import { PC, RISCV_REGISTERS, RootEnv, spawn } from './fixture';
 
@@ -29,11 +29,21 @@ const T0 = 5;
 const T1 = 6;
 const NAPOT_RWX = 0x1f;
 
-/** Snapshot of the hart's live PMP entries (cfg, pmpaddr) for entries 0..3. */
-function livePmp(system: RiscvSystem): number[][] {
-  const pmp = system.port.hart.pmp;
-  return [0, 1, 2, 3].map((i) => [pmp.entryConfig(i), pmp.readAddr(i)]);
+/** A layout's entries 0..3 as (cfg, pmpaddr). */
+function firstEntries(layout: PmpLayout): number[][] {
+  return [0, 1, 2, 3].map((i) => {
+    const e = layout.entries.find((x) => x.index === i);
+    return [e?.cfg ?? 0, e?.addr ?? 0];
+  });
 }
+
+/** The running host task's own layout, and which context's layout the hart holds meanwhile. */
+function livePmp(system: RiscvSystem): number[][] {
+  const t = system.kernel.current!;
+  hartHeld.push(system.port.activeContext);
+  return firstEntries(system.port.pmpLayout(t.context));
+}
+const hartHeld: (number | null)[] = [];
 
 describe('machine-code threads on RiscvPort', () => {
   it('context switches preserve every register of two machine-code threads', () => {
@@ -222,8 +232,9 @@ describe('machine-code threads on RiscvPort', () => {
     ]);
     expect(system.runner.stats.syscalls).toBe(1);
     expect(system.runner.stats.faults).toBe(1);
-    // While each host task ran, the hart's PMP held its own solved layout: its 1 KiB IPC
-    // buffer as one NAPOT RWX entry (no locked entries), the rest OFF.
+    // Each host task's own solved layout is its 1 KiB IPC buffer as one NAPOT RWX entry (no
+    // locked entries), the rest OFF; the hart was not reloaded for them (nothing runs on it),
+    // so it kept the machine-code client's layout.
     const only = (base: number) => [
       [NAPOT_RWX, base / 4 + 1024 / 8 - 1],
       [0, 0],
@@ -232,6 +243,8 @@ describe('machine-code threads on RiscvPort', () => {
     ];
     expect(livePmpInServer).toEqual(only(serverBuffer));
     expect(livePmpInHandler).toEqual(only(handlerBuffer));
+    const clientCtx = system.kernel.threads().find((t: Tcb) => t.priority === 100)!.context;
+    expect(new Set(hartHeld)).toEqual(new Set([clientCtx]));
     // The client's own layout grants its code/data region and buffer, nothing else.
     const clientTcb = system.kernel.threads().find((t: Tcb) => t.priority === 100)!;
     const ok = (a: number, k: AccessKind) => system.port.checkAccess(clientTcb.context, a, 4, k);

@@ -3,18 +3,7 @@
 import { ERROR_TABLE, generateCHeader, SYSCALL_TABLE } from '@k5/abi';
 import type { Command } from 'commander';
 import { type CliIo, colorsFor } from '../io';
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return `${rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
-}
+import { textTable as table } from '../text-table';
 
 /** Adds `k5 abi` and its subcommands to a program. */
 export function addAbiCommand(program: Command, io: CliIo): void {

@@ -8,6 +8,7 @@ import type { DefmtTable, TableEntry } from '../table/types';
 import { type CompiledFormat, FormatCache } from './compiled';
 import { type Level, levelOfTag } from './level';
 import type { Arg, FormatSliceElement, Frame, IntValue } from './types';
+import { Utf8Text } from './utf8';
 
 /** Thrown inside the decoder when bytes run out; callers see it as `unexpected-eof`. */
 class Eof {}
@@ -54,13 +55,12 @@ export class FrameDecoder {
   private readonly f32Bytes = new Uint8Array(this.f32.buffer);
   private readonly f64 = new Float64Array(1);
   private readonly f64Bytes = new Uint8Array(this.f64.buffer);
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
+  private readonly utf8 = new Utf8Text();
   /** Log statements by index, resolved on first use (the index is 16 bits, so this stays small). */
   private readonly statements: (
     | { level: Level | undefined; compiled: CompiledFormat }
     | undefined
   )[] = [];
-  private readonly strCache: (string | undefined)[] = new Array(256).fill(undefined);
 
   constructor(table: DefmtTable) {
     this.table = table;
@@ -173,45 +173,9 @@ export class FrameDecoder {
   }
 
   private utf8Slice(start: number, end: number): string {
-    const b = this.bytes;
-    const n = end - start;
-    // Logs repeat the same short strings (names, units): a small direct-mapped cache of decoded
-    // ASCII strings, checked byte by byte, avoids building them again.
-    if (n <= 24) {
-      let h = n;
-      let ascii = true;
-      for (let i = start; i < end; i++) {
-        const c = b[i]!;
-        if (c >= 0x80) {
-          ascii = false;
-          break;
-        }
-        h = (Math.imul(h, 31) + c) | 0;
-      }
-      if (ascii) {
-        const slot = h & 255;
-        const cached = this.strCache[slot];
-        if (cached !== undefined && cached.length === n) {
-          let same = true;
-          for (let i = 0; i < n; i++) {
-            if (cached.charCodeAt(i) !== b[start + i]) {
-              same = false;
-              break;
-            }
-          }
-          if (same) return cached;
-        }
-        let s = '';
-        for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
-        this.strCache[slot] = s;
-        return s;
-      }
-    }
-    try {
-      return this.utf8.decode(b.subarray(start, end));
-    } catch {
-      throw new Malformed('string is not valid UTF-8');
-    }
+    const s = this.utf8.decode(this.bytes, start, end);
+    if (s === undefined) throw new Malformed('string is not valid UTF-8');
+    return s;
   }
 
   private variant(c: CompiledFormat): string {

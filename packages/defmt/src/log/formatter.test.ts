@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DefmtError } from '../errors';
 import { shouldColorize } from './ansi';
@@ -85,6 +86,20 @@ describe('LogFormatter (plain)', () => {
     const message = 'panicked at x\n left: `1`\nright: `2`';
     expect(new LogFormatter().format({ ...rec, message })).toBe(
       'INFO  panicked at x\ndiff < left / right >\n<1\n>2',
+    );
+  });
+
+  it('formats a line ending in the message as it formats the message before other text (property)', () => {
+    // `{L} {s}` takes the path that tests the assert_eq! tail on the joined line; `{L} {s}|` does
+    // not (the message is not last). Both must agree on the message part.
+    const piece = fc.constantFrom('x', '`', '\n', '\r', ' left: `', 'right: `', 'a\n', '');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.boolean(), (parts, colored) => {
+        const r: LogRecord = { level: 'warn', timestamp: '', message: parts.join('') };
+        const last = new LogFormatter({ format: '{L} {s}', colored }).format(r);
+        const inner = new LogFormatter({ format: '{L} {s}|', colored }).format(r);
+        expect(`${last}|`).toBe(inner);
+      }),
     );
   });
 

@@ -6,6 +6,7 @@
 import { DefmtError } from '../errors';
 import type { Frame } from '../frame/types';
 import { FrameDisplay } from '../print/display';
+import type { TextFrame } from '../print/text-decoder';
 import { StreamDecoder } from '../stream/decoder';
 import type { DefmtTable, Location } from '../table/types';
 import { type LogRecord, LogFormatter } from './formatter';
@@ -132,8 +133,8 @@ export class DefmtPrinter {
   push(chunk: Uint8Array): void {
     this.start();
     this.decoder.push(chunk);
-    for (let e = this.decoder.next(); e !== undefined; e = this.decoder.next()) {
-      if (e.kind === 'frame') this.output.stdout(`${this.line(e.frame)}\n`);
+    for (let e = this.decoder.nextText(); e !== undefined; e = this.decoder.nextText()) {
+      if (e.kind === 'frame') this.output.stdout(`${this.textLine(e.frame)}\n`);
       else if (e.kind === 'malformed') {
         if (this.options.showSkippedFrames || this.options.verbose) {
           this.output.stdout(
@@ -146,20 +147,36 @@ export class DefmtPrinter {
 
   /** The record defmt-print builds for a frame. */
   record(frame: Frame): LogRecord {
+    return this.textRecord({
+      index: frame.index,
+      level: frame.level,
+      timestamp: this.display.timestamp(frame),
+      message: this.display.message(frame),
+    });
+  }
+
+  /** The output line (without newline) of one frame. */
+  line(frame: Frame): string {
+    return this.recordLine(this.record(frame));
+  }
+
+  private textRecord(frame: TextFrame): LogRecord {
     const loc = this.locations?.get(frame.index);
     return {
       level: frame.level,
-      timestamp: this.display.timestamp(frame) ?? '',
-      message: this.display.message(frame),
+      timestamp: frame.timestamp ?? '',
+      message: frame.message,
       file: loc ? relativeTo(loc.file, this.options.currentDir) : undefined,
       line: loc?.line,
       modulePath: loc?.module,
     };
   }
 
-  /** The output line (without newline) of one frame. */
-  line(frame: Frame): string {
-    const record = this.record(frame);
+  private textLine(frame: TextFrame): string {
+    return this.recordLine(this.textRecord(frame));
+  }
+
+  private recordLine(record: LogRecord): string {
     if (this.options.json) {
       const now = this.options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
       return jsonFrameLine(record, now());

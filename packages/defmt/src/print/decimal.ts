@@ -27,6 +27,11 @@ function positive(x: number): string {
   return SMALL[(rest - mid) / 1000]! + GROUP[mid]! + GROUP[lo]!;
 }
 
+/** `n` (an integer in 0..999) as exactly three digits, zero-padded: `'007'`. */
+export function threeDigits(n: number): string {
+  return GROUP[n]!;
+}
+
 /** `x.toString()` (base 10), faster for integers below a billion in magnitude. */
 export function decimal(x: IntValue): string {
   if (typeof x === 'number' && Number.isInteger(x) && x > -1e9 && x < 1e9)

@@ -64,6 +64,37 @@ const LEVEL_ANSI: Record<Level, string> = {
   error: '\x1b[31m',
 };
 
+/**
+ * `format_i128` of the reference: decimal, or with a radix hint the two's complement (hex: of the
+ * parameter's own width, `b`/`o`: of 128 bits); other hints show plain decimal. Internal: shared
+ * with the compiled text plans.
+ */
+export function formatSigned(
+  x: IntValue,
+  type: ParamType['kind'],
+  hint: DisplayHint | undefined,
+): string {
+  if (hint === undefined) return decimal(x);
+  switch (hint.kind) {
+    case 'none':
+      return formatDecimal(x, hint.zeroPad);
+    case 'binary':
+      return formatRadix(twosComplement(x, 128), 2, hint.alternate, false, hint.zeroPad);
+    case 'octal':
+      return formatRadix(twosComplement(x, 128), 8, hint.alternate, false, hint.zeroPad);
+    case 'hex':
+      return formatRadix(
+        twosComplement(x, SIGNED_BITS[type] ?? 128),
+        16,
+        hint.alternate,
+        hint.uppercase,
+        hint.zeroPad,
+      );
+    default:
+      return x.toString();
+  }
+}
+
 /** Turns decoded frames into text. One per table; it shares the decoder's format cache. */
 export class FrameDisplay {
   constructor(
@@ -246,29 +277,9 @@ export class FrameDisplay {
     return set.length === 0 ? '(empty)' : set.join(' | ');
   }
 
-  /** `format_i128` of the reference: hex shows the type's two's complement, `b`/`o` 128 bits'. */
+  /** `format_i128` of the reference (see `formatSigned`). */
   private signed(x: IntValue, type: ParamType, hint: DisplayHint | undefined): string {
-    if (hint === undefined) return decimal(x);
-    switch (hint.kind) {
-      case 'none':
-        return formatDecimal(x, hint.zeroPad);
-      case 'binary':
-        return formatRadix(twosComplement(x, 128), 2, hint.alternate, false, hint.zeroPad);
-      case 'octal':
-        return formatRadix(twosComplement(x, 128), 8, hint.alternate, false, hint.zeroPad);
-      case 'hex': {
-        const bits = SIGNED_BITS[type.kind] ?? 128;
-        return formatRadix(
-          twosComplement(x, bits),
-          16,
-          hint.alternate,
-          hint.uppercase,
-          hint.zeroPad,
-        );
-      }
-      default:
-        return x.toString();
-    }
+    return formatSigned(x, type.kind, hint);
   }
 
   /** `format_bytes` of the reference. */

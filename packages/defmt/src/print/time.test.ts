@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIso8601, formatSeconds, formatTime } from './time';
 
@@ -9,6 +10,18 @@ describe('time hints', () => {
     [(1n << 64n) - 1n, 'us', '18446744073709.551615'],
   ])('seconds %s %s', (v, p, s) => {
     expect(formatSeconds(v, p)).toBe(s);
+  });
+
+  it('shows seconds of numbers exactly as of the same bigint (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.nat(), fc.maxSafeNat(), fc.integer({ min: 0, max: 2_000_000 })),
+        fc.constantFrom<'us' | 'ms'>('us', 'ms'),
+        (v, p) => {
+          expect(formatSeconds(v, p)).toBe(formatSeconds(BigInt(v), p));
+        },
+      ),
+    );
   });
 
   it.each<[number | bigint, 'us' | 'ms' | 's', string]>([

@@ -4,29 +4,26 @@
 
 import type { TimePrecision } from '../format/hint';
 import type { IntValue } from '../frame/types';
+import { decimal, threeDigits } from './decimal';
 
 const two = (n: bigint) => n.toString().padStart(2, '0');
 
-/** Zero padding of a fraction with `i` digits up to six digits (index 3..6 serve three digits). */
-const ZEROS6 = ['000000', '00000', '0000', '000', '00', '0', ''];
-
-/** Decimal digits of an integer in 0..999999 (0 counts as one digit). */
-function digits(n: number): number {
-  return n < 1000 ? (n < 10 ? 1 : n < 100 ? 2 : 3) : n < 10_000 ? 4 : n < 100_000 ? 5 : 6;
-}
+/** `'.000'`..`'.999'`: the point and first three fraction digits in one piece. */
+const POINT_GROUP = Array.from({ length: 1000 }, (_, i) => `.${threeDigits(i)}`);
 
 /** `:us` → `S.ffffff`, `:ms` → `S.fff`. */
 export function formatSeconds(v: IntValue, precision: TimePrecision): string {
   if (typeof v === 'number') {
     // `v` is a non-negative safe integer (unsigned arguments above 2^53 arrive as bigint), so the
-    // division is exact and `frac` has at most 6 (3) digits: the zero prefix only depends on its
-    // magnitude, which avoids building and slicing a padded temporary string.
+    // divisions are exact and the fraction is built from zero-padded three-digit groups, with no
+    // number-to-string conversion at run time.
     if (precision === 'us') {
       const frac = v % 1_000_000;
-      return `${(v - frac) / 1_000_000}.${ZEROS6[digits(frac)]}${frac}`;
+      const low = frac % 1000;
+      return decimal((v - frac) / 1_000_000) + POINT_GROUP[(frac - low) / 1000]! + threeDigits(low);
     }
     const frac = v % 1_000;
-    return `${(v - frac) / 1_000}.${ZEROS6[digits(frac) + 3]}${frac}`;
+    return decimal((v - frac) / 1_000) + POINT_GROUP[frac]!;
   }
   const d = precision === 'us' ? 1_000_000n : 1_000n;
   return `${v / d}.${(v % d).toString().padStart(precision === 'us' ? 6 : 3, '0')}`;

@@ -3,16 +3,24 @@
 // defmt-decoder's `Rzcobs` stream does; raw streams decode frame after frame and report a desync
 // when a frame cannot be decoded (raw data has no frame boundaries, so it cannot recover). Memory
 // stays bounded: one buffer that is compacted in place and a limit on the size of one frame.
-// Relies on `rzcobs.ts` and the frame decoder.
+// Frames come out with their arguments (`next`) or as text (`nextText`, the printers' path).
+// Relies on `rzcobs.ts`, the frame decoder and the text decoder.
 
 import { FrameDecoder } from '../frame/decoder';
 import type { Frame } from '../frame/types';
+import { FrameDisplay } from '../print/display';
+import { type TextFrame, TextFrameDecoder } from '../print/text-decoder';
 import type { DefmtTable } from '../table/types';
 import { rzcobsDecodeTail } from './rzcobs';
 
 /** What {@link StreamDecoder.next} yields. */
-export type StreamEvent =
-  | { readonly kind: 'frame'; readonly frame: Frame }
+export type StreamEvent = { readonly kind: 'frame'; readonly frame: Frame } | StreamProblem;
+
+/** What {@link StreamDecoder.nextText} yields. */
+export type TextStreamEvent = { readonly kind: 'frame'; readonly frame: TextFrame } | StreamProblem;
+
+/** A stream event other than a frame. */
+export type StreamProblem =
   /** rzCOBS: one frame was malformed and skipped (counted in `malformedFrames`). */
   | { readonly kind: 'malformed'; readonly reason: string }
   /**
@@ -32,6 +40,17 @@ export interface StreamDecoderOptions {
   readonly maxFrameBytes?: number;
 }
 
+/** Decodes one frame from the front of `bytes[start..end)`: a frame decoder's `tryDecode`. */
+interface FrameSource<F> {
+  tryDecode(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ):
+    | { readonly ok: true; readonly frame: F; readonly consumed: number }
+    | { readonly ok: false; readonly error: 'unexpected-eof' | 'malformed-frame'; reason: string };
+}
+
 /** Decodes a defmt stream fed in chunks. */
 export class StreamDecoder {
   /** The frame decoder (and its format cache) this stream uses. */
@@ -48,8 +67,11 @@ export class StreamDecoder {
   private discarding = false;
   private scratch = new Uint8Array(4096 * 7);
   private malformed = 0;
+  private readonly table: DefmtTable;
+  private text: TextFrameDecoder | undefined;
 
   constructor(table: DefmtTable, options: StreamDecoderOptions = {}) {
+    this.table = table;
     this.frames = new FrameDecoder(table);
     this.encoding = options.encoding ?? table.encoding;
     this.maxFrameBytes = options.maxFrameBytes ?? 1 << 20;
@@ -100,7 +122,22 @@ export class StreamDecoder {
 
   /** The next decoded event, or `undefined` when more bytes are needed. */
   next(): StreamEvent | undefined {
-    return this.encoding === 'rzcobs' ? this.nextRzcobs() : this.nextRaw();
+    const frames = this.frames;
+    return this.encoding === 'rzcobs' ? this.nextRzcobs(frames) : this.nextRaw(frames);
+  }
+
+  /**
+   * Like {@link StreamDecoder.next}, but each frame comes out as its text (level, timestamp and
+   * message, exactly as `FrameDisplay` shows them), decoded without building its arguments: the
+   * fast path of printers. Both methods can be mixed; each event is yielded once.
+   */
+  nextText(): TextStreamEvent | undefined {
+    this.text ??= new TextFrameDecoder(
+      this.table,
+      this.frames,
+      new FrameDisplay(this.table, this.frames.formats),
+    );
+    return this.encoding === 'rzcobs' ? this.nextRzcobs(this.text) : this.nextRaw(this.text);
   }
 
   /** Pushes `chunk` and returns every event it completes. */
@@ -111,7 +148,9 @@ export class StreamDecoder {
     return out;
   }
 
-  private nextRzcobs(): StreamEvent | undefined {
+  private nextRzcobs<F>(
+    source: FrameSource<F>,
+  ): { readonly kind: 'frame'; readonly frame: F } | StreamProblem | undefined {
     const buf = this.buf;
     for (;;) {
       // A plain loop rather than `indexOf`: frames are mostly a few dozen bytes, where the call
@@ -149,20 +188,22 @@ export class StreamDecoder {
       // decoder reads `scratch[w..length)` exactly as it would read the moved copy.
       const w = rzcobsDecodeTail(buf, frameStart, frameEnd, this.scratch);
       if (w < 0) return this.skip('malformed rzCOBS data');
-      const r = this.frames.tryDecode(this.scratch, w, this.scratch.length);
+      const r = source.tryDecode(this.scratch, w, this.scratch.length);
       if (r.ok) return { kind: 'frame', frame: r.frame };
       return this.skip(r.error === 'unexpected-eof' ? 'frame ended early' : r.reason);
     }
   }
 
-  private skip(reason: string): StreamEvent {
+  private skip(reason: string): StreamProblem {
     this.malformed++;
     return { kind: 'malformed', reason };
   }
 
-  private nextRaw(): StreamEvent | undefined {
+  private nextRaw<F>(
+    source: FrameSource<F>,
+  ): { readonly kind: 'frame'; readonly frame: F } | StreamProblem | undefined {
     if (this.start === this.end) return undefined;
-    const r = this.frames.tryDecode(this.buf, this.start, this.end);
+    const r = source.tryDecode(this.buf, this.start, this.end);
     if (r.ok) {
       this.start += r.consumed;
       if (this.start === this.end) this.start = this.end = 0;

@@ -25,6 +25,8 @@ export class GenericPort implements ArchPort {
   readonly interrupts: InterruptController & { readonly masked: ReadonlySet<number> };
   /** The armed timer deadline, or null. */
   timerDeadline: number | null = null;
+  /** The context the kernel last switched to (null = idle). */
+  running: ContextId | null = null;
   private regs = new Uint32Array(REGISTERS * 64);
   private maps: (readonly MemoryGrant[])[] = [];
   private free: number[] = [];
@@ -96,5 +98,9 @@ export class GenericPort implements ArchPort {
 
   setTimer(deadline: number | null): void {
     this.timerDeadline = deadline;
+  }
+
+  switchTo(ctx: ContextId | null): void {
+    this.running = ctx;
   }
 }

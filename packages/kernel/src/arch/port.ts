@@ -69,8 +69,17 @@ export interface ArchPort {
   setMemoryMap(ctx: ContextId, grants: readonly MemoryGrant[]): void;
   /** Whether `ctx` may make an access of `size` bytes at `address` under its memory map. */
   checkAccess(ctx: ContextId, address: number, size: number, kind: AccessKind): boolean;
-  /** Arms the one-shot timer for an absolute deadline in ticks, or disarms it with `null`. */
+  /**
+   * Arms the one-shot timer for an absolute deadline in kernel ticks, or disarms it with `null`
+   * (tickless: the kernel disarms it whenever nothing is due). Called only when the deadline
+   * changes.
+   */
   setTimer(deadline: number | null): void;
+  /**
+   * Called at the end of every kernel entry with the context the CPU runs next (null = idle),
+   * so that a port can load its memory-protection or address-space state for it.
+   */
+  switchTo?(ctx: ContextId | null): void;
   /** The interrupt controller, when the machine has one. */
   readonly interrupts?: InterruptController;
 }

@@ -9,6 +9,7 @@ import { cdtUnlink } from './cdt';
 import type {
   CNode,
   Endpoint,
+  IrqHandler,
   KObject,
   Notification,
   Reply,
@@ -18,6 +19,7 @@ import type {
 import { cancelAllIPC, cancelIPC } from '../objects/endpoint';
 import { cancelAllSignals } from '../objects/notification';
 import { replyUnlinkCaller } from '../objects/reply';
+import { finaliseSchedContext, releaseSchedulingOf } from '../objects/schedcontext';
 import { unmapCap } from '../objects/region';
 import { schedDequeue, setThreadState } from '../sched/scheduler';
 import { ThreadState } from '../objects/kobject';
@@ -62,18 +64,15 @@ function finalise(k: KernelState, obj: KObject): void {
       if (r.receiver) cancelIPC(k, r.receiver);
       break;
     }
-    case ObjectType.SchedContext: {
-      const sc = obj as SchedContext;
-      if (sc.tcb) {
-        const t = sc.tcb;
-        t.sc = null;
-        sc.tcb = null;
-        setThreadState(k, t, t.state);
-      }
-      if (sc.notification) {
-        sc.notification.sc = null;
-        sc.notification = null;
-      }
+    case ObjectType.SchedContext:
+      finaliseSchedContext(k, obj as SchedContext);
+      break;
+    case ObjectType.IrqHandler: {
+      // seL4 deletingIRQHandler: the line goes back to inactive and is masked.
+      const h = obj as IrqHandler;
+      if (k.irqHandlers[h.irq] === h) k.irqHandlers[h.irq] = null;
+      h.notification = null;
+      k.port.interrupts?.mask(h.irq);
       break;
     }
     default:
@@ -89,14 +88,9 @@ function destroyTcb(k: KernelState, t: Tcb): void {
     t.boundNotification.boundTcb = null;
     t.boundNotification = null;
   }
-  if (t.sc) {
-    t.sc.tcb = null;
-    t.sc = null;
-  }
+  releaseSchedulingOf(k, t);
   for (const m of t.mappings.slice()) unmapCap(k, m.cap);
-  deleteCap(k, t.cspaceSlot);
-  deleteCap(k, t.faultSlot);
-  deleteCap(k, t.ipcBufferSlot);
+  for (const slot of t.privateSlots) deleteCap(k, slot);
   if (k.current === t) k.current = null;
   if (k.candidate === t) k.candidate = null;
   k.onThreadDestroyed?.(t);

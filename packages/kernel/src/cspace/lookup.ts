@@ -96,6 +96,30 @@ export function lookupSlotForThread(root: Cap | null, cptr: number, out: Resolve
   return resolveAddressBits(root, cptr, WORD_BITS, out);
 }
 
+/**
+ * The capability lookupSlotForThread would find at `cptr` (full word depth), or null when it
+ * would fail or the slot is empty. For the IPC fastpath, which leaves every failure to the slow
+ * path: no result record, no fault detail. The checks and the walk are resolveAddressBits'.
+ */
+export function lookupCapFast(root: Cap | null, cptr: number): Cap | null {
+  if (root === null || root.type !== ObjectType.CNode) return null;
+  let cap: Cap = root;
+  let n = WORD_BITS;
+  for (;;) {
+    const cnode = cap.obj as CNode;
+    const radix = cnode.radix;
+    const guardBits = cap.guardBits;
+    const levelBits = radix + guardBits;
+    // levelBits > n also covers guardBits > n (a radix is never negative).
+    if (levelBits > n || bitsAt(cptr, n, guardBits) !== cap.guard) return null;
+    const slot = cnode.slots[bitsAt(cptr, n - guardBits, radix)]!;
+    n -= levelBits;
+    const next = slot.cap;
+    if (n === 0 || next === null || next.type !== ObjectType.CNode) return next;
+    cap = next;
+  }
+}
+
 /** A fresh result record. */
 export function newResolved(): Resolved {
   return { slot: null, bitsRemaining: 0, fault: null };

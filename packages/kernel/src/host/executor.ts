@@ -4,8 +4,14 @@
 // thread the kernel chose. Tasks spend simulated time by yielding cycles, and touch memory
 // only through accessors checked by the port's protection unit. Relies on kernel.ts.
 
-import { FaultLabel, HOST_TRAP_SYSCALL, type HostTask, type HostTaskContext } from '@k5/abi';
-import { AccessKind } from '../arch/port';
+import {
+  FaultLabel,
+  HOST_TRAP_SYSCALL,
+  type HostTask,
+  type HostTaskContext,
+  type SyscallConvention,
+} from '@k5/abi';
+import { AccessKind, type ArchPort, type ContextId } from '../arch/port';
 import { KernelUsageError } from '../errors';
 import type { Kernel } from '../kernel';
 import { type Tcb, ThreadState } from '../objects/kobject';
@@ -24,8 +30,76 @@ class HostMemoryFault extends Error {
   }
 }
 
+/**
+ * What a host task sees of its thread: registers through the port, memory through the port's
+ * protection unit. A class (one shape, methods on the prototype) so that the task's syscall
+ * stubs call the same functions for every thread and the JIT can inline them.
+ */
+class HostContext implements HostTaskContext {
+  readonly convention: SyscallConvention;
+  private readonly kernel: Kernel;
+  private readonly port: ArchPort;
+  private readonly ctx: ContextId;
+  private readonly thread: Tcb;
+
+  constructor(kernel: Kernel, thread: Tcb) {
+    this.kernel = kernel;
+    this.port = kernel.port;
+    this.convention = this.port.convention;
+    this.ctx = thread.context;
+    this.thread = thread;
+  }
+
+  getRegister(index: number): number {
+    return this.port.readRegister(this.ctx, index);
+  }
+
+  setRegister(index: number, value: number): void {
+    this.port.writeRegister(this.ctx, index, value);
+  }
+
+  ipcBufferAddress(): number {
+    return this.thread.ipcBuffer;
+  }
+
+  read32(address: number): number {
+    this.check(address, 4, AccessKind.Read);
+    return this.kernel.memory.read32(address);
+  }
+
+  write32(address: number, value: number): void {
+    this.check(address, 4, AccessKind.Write);
+    this.kernel.memory.write32(address, value);
+  }
+
+  read8(address: number): number {
+    this.check(address, 1, AccessKind.Read);
+    return this.kernel.memory.read8(address);
+  }
+
+  write8(address: number, value: number): void {
+    this.check(address, 1, AccessKind.Write);
+    this.kernel.memory.write8(address, value);
+  }
+
+  private check(address: number, size: number, kind: AccessKind): void {
+    if (
+      !this.port.checkAccess(this.ctx, address, size, kind) ||
+      !this.kernel.memory.contains(address, size)
+    )
+      throw new HostMemoryFault(address, kind);
+  }
+}
+
 interface HostThread {
   readonly gen: Generator<number, void, void>;
+  /** Ticks of work a timer deadline interrupted; spent before the generator resumes. */
+  pendingTicks: number;
+}
+
+/** Ticks `kernel.advance` left unspent (older kernels return nothing: all spent). */
+function unspent(left: unknown): number {
+  return typeof left === 'number' && left > 0 ? left : 0;
 }
 
 /** Result of {@link HostExecutor.run}. @public */
@@ -73,42 +147,6 @@ export class HostExecutor {
     return out;
   }
 
-  private context(t: Tcb): HostTaskContext {
-    const k = this.kernel;
-    const port = k.port;
-    const ctx = t.context;
-    const check = (address: number, size: number, kind: number) => {
-      if (
-        !port.checkAccess(ctx, address, size, kind as AccessKind) ||
-        !k.memory.contains(address, size)
-      ) {
-        throw new HostMemoryFault(address, kind);
-      }
-    };
-    return {
-      convention: port.convention,
-      getRegister: (i) => port.readRegister(ctx, i),
-      setRegister: (i, v) => port.writeRegister(ctx, i, v),
-      ipcBufferAddress: () => t.ipcBuffer,
-      read32: (a) => {
-        check(a, 4, AccessKind.Read);
-        return k.memory.read32(a);
-      },
-      write32: (a, v) => {
-        check(a, 4, AccessKind.Write);
-        k.memory.write32(a, v);
-      },
-      read8: (a) => {
-        check(a, 1, AccessKind.Read);
-        return k.memory.read8(a);
-      },
-      write8: (a, v) => {
-        check(a, 1, AccessKind.Write);
-        k.memory.write8(a, v);
-      },
-    };
-  }
-
   private start(t: Tcb): HostThread | null {
     const pc = this.kernel.port.readRegister(t.context, this.kernel.port.convention.pcRegister);
     const index = (pc - PROGRAM_BASE) / PROGRAM_STRIDE;
@@ -117,7 +155,7 @@ export class HostExecutor {
       this.kernel.fault(t, FaultLabel.VmFault, [pc, pc, 1, AccessKind.Execute]);
       return null;
     }
-    const h: HostThread = { gen: task(this.context(t)) };
+    const h: HostThread = { gen: task(new HostContext(this.kernel, t)), pendingTicks: 0 };
     t.host = h;
     t.state = ThreadState.Running;
     return h;
@@ -125,13 +163,31 @@ export class HostExecutor {
 
   /** Runs until no thread is runnable or the step limit. */
   run(options: RunOptions = {}): RunResult {
-    const k = this.kernel;
     const max = options.maxSteps ?? 1_000_000;
-    const check = options.checkInvariants ?? false;
+    const steps = this.loop(max, options.checkInvariants ?? false);
+    // The loop only stops early when no thread is runnable.
+    if (steps < max) return { steps, reason: 'idle' };
+    if (options.maxSteps === undefined) {
+      throw new KernelUsageError(
+        'step-limit',
+        `the system did not go idle within ${max} steps; pass a larger maxSteps or look for a task that never blocks`,
+      );
+    }
+    return { steps, reason: 'step-limit' };
+  }
+
+  /**
+   * The hot loop: resume the current thread's generator, hand its trap to the kernel. Kept
+   * small and allocation-free; the rare cases live in their own methods so that the optimised
+   * loop never meets code it has no type feedback for.
+   */
+  private loop(max: number, check: boolean): number {
+    const k = this.kernel;
+    const state = k.state;
     let steps = 0;
     while (steps < max) {
-      const t = k.state.current;
-      if (t === null) return { steps, reason: 'idle' };
+      const t = state.current;
+      if (t === null) break;
       let h = t.host as HostThread | null;
       if (h === null) {
         h = this.start(t);
@@ -139,9 +195,8 @@ export class HostExecutor {
           if (check) k.assertInvariants();
           continue;
         }
-      } else if (t.state === ThreadState.Restart) {
-        // The syscall it was in was cancelled or preempted: execute it again.
-        k.syscall(t);
+      } else if (h.pendingTicks > 0 || t.state === ThreadState.Restart) {
+        this.kernelWork(t, h);
         steps++;
         if (check) k.assertInvariants();
         continue;
@@ -151,30 +206,38 @@ export class HostExecutor {
       try {
         r = h.gen.next();
       } catch (e) {
-        t.host = null;
-        const pc = k.port.readRegister(t.context, k.port.convention.pcRegister);
-        if (e instanceof HostMemoryFault)
-          k.fault(t, FaultLabel.VmFault, [pc, e.address, 0, e.kind]);
-        else k.fault(t, FaultLabel.UserException, [pc, 0, 0, 0]);
+        this.taskThrew(t, e);
         if (check) k.assertInvariants();
         continue;
       }
-      if (r.done) {
-        t.host = null;
-        k.exit(t);
-      } else if (r.value === HOST_TRAP_SYSCALL) {
-        k.syscall(t);
-      } else {
-        k.advance(r.value);
-      }
+      if (r.done === true) this.taskReturned(t);
+      else if (r.value === HOST_TRAP_SYSCALL) k.syscall(t);
+      else h.pendingTicks = unspent(k.advance(r.value));
       if (check) k.assertInvariants();
     }
-    if (options.maxSteps === undefined) {
-      throw new KernelUsageError(
-        'step-limit',
-        `the system did not go idle within ${max} steps; pass a larger maxSteps or look for a task that never blocks`,
-      );
-    }
-    return { steps, reason: 'step-limit' };
+    return steps;
+  }
+
+  /**
+   * A step in which the thread's code does not run: finish work a deadline interrupted, or
+   * re-execute a syscall that was cancelled or preempted.
+   */
+  private kernelWork(t: Tcb, h: HostThread): void {
+    const k = this.kernel;
+    if (h.pendingTicks > 0) h.pendingTicks = unspent(k.advance(h.pendingTicks));
+    else k.syscall(t);
+  }
+
+  private taskThrew(t: Tcb, e: unknown): void {
+    const k = this.kernel;
+    t.host = null;
+    const pc = k.port.readRegister(t.context, k.port.convention.pcRegister);
+    if (e instanceof HostMemoryFault) k.fault(t, FaultLabel.VmFault, [pc, e.address, 0, e.kind]);
+    else k.fault(t, FaultLabel.UserException, [pc, 0, 0, 0]);
+  }
+
+  private taskReturned(t: Tcb): void {
+    t.host = null;
+    this.kernel.exit(t);
   }
 }

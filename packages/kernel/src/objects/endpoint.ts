@@ -1,15 +1,11 @@
-// Endpoints: seL4's sendIPC and receiveIPC with MCS reply objects, cancelling a thread's IPC,
-// and the bulk cancels used when an endpoint dies or CancelBadgedSends runs. Relies on
-// ipc/queue.ts, ipc/transfer.ts, objects/reply.ts, objects/notification.ts and the scheduler.
+// Endpoints: seL4's sendIPC and receiveIPC with MCS reply objects and scheduling-context
+// donation (Call to a passive server, NBSendRecv without return, notification-bound contexts
+// returned when a borrower blocks), cancelling a thread's IPC, and the bulk cancels used when an
+// endpoint dies or CancelBadgedSends runs. Relies on ipc/queue.ts, ipc/transfer.ts,
+// objects/reply.ts, objects/schedcontext.ts, objects/notification.ts and the scheduler.
 
-import {
-  type Endpoint,
-  EndpointState,
-  NO_LEASES,
-  type Reply,
-  type Tcb,
-  ThreadState,
-} from './kobject';
+import { FaultLabel } from '@k5/abi';
+import { type Endpoint, EndpointState, type Reply, type Tcb, ThreadState } from './kobject';
 import { queueInsert, queuePop, queueRemove } from '../ipc/queue';
 import { transferMessage } from '../ipc/transfer';
 import {
@@ -20,13 +16,27 @@ import {
 } from '../sched/scheduler';
 import type { KernelState } from '../state';
 import { completeBoundSignal, notificationQueueCancel } from './notification';
-import { replyPush, replyUnlinkCaller } from './reply';
+import { replyPush, replyRemoveTcb } from './reply';
+import {
+  donateSchedContext,
+  maybeDonateSchedContext,
+  maybeReturnSchedContext,
+} from './schedcontext';
 
 function traceBlock(k: KernelState, t: Tcb, state: string, object: number): void {
   if (k.trace) k.trace({ kind: 'block', time: k.now, thread: t.id, state, object });
 }
 
-/** Send phase on an endpoint (seL4 sendIPC). */
+/** Whether a blocked sender is delivering a timeout fault (its context cannot be donated). */
+function sendingTimeout(t: Tcb): boolean {
+  return t.faultWords !== null && t.faultLabel === FaultLabel.Timeout;
+}
+
+/**
+ * Send phase on an endpoint (seL4 MCS sendIPC). `canDonate` (default: a Call or fault message
+ * other than a timeout) lets a passive receiver take the sender's scheduling context; NBSendRecv
+ * passes true for a plain send, which donates without return.
+ */
 export function sendIPC(
   k: KernelState,
   blocking: boolean,
@@ -36,6 +46,7 @@ export function sendIPC(
   canGrantReply: boolean,
   thread: Tcb,
   ep: Endpoint,
+  canDonate: boolean = doCall && !sendingTimeout(thread),
 ): void {
   if (ep.state !== EndpointState.Recv) {
     if (!blocking) return;
@@ -58,9 +69,12 @@ export function sendIPC(
   const reply = dest.recvReply;
   dest.recvReply = null;
   if (reply) reply.receiver = null;
-  if (doCall) {
-    if (reply && (canGrant || canGrantReply)) replyPush(k, thread, reply, canGrant);
+  if (doCall || thread.faultWords !== null) {
+    if (reply && (canGrant || canGrantReply))
+      replyPush(k, thread, reply, canGrant, dest, canDonate);
     else setThreadState(k, thread, ThreadState.Inactive);
+  } else if (canDonate && dest.sc === null && thread.sc !== null) {
+    donateSchedContext(k, thread.sc, dest);
   }
   setThreadState(k, dest, ThreadState.Running);
   possibleSwitchTo(k, dest);
@@ -75,10 +89,13 @@ export function receiveIPC(
   reply: Reply | null,
   canGrant: boolean,
 ): void {
-  if (reply !== null && reply.caller !== null) replyUnlinkCaller(k, reply);
+  // A reply object still holding an unanswered caller is reused: that caller is cancelled (seL4).
+  if (reply !== null && reply.caller !== null && reply.caller !== thread)
+    cancelIPC(k, reply.caller);
   const ntfn = thread.boundNotification;
   if (ntfn?.active && ep.state !== EndpointState.Send) {
     completeBoundSignal(k, thread, ntfn);
+    maybeDonateSchedContext(k, thread, ntfn);
     return;
   }
   if (ep.state !== EndpointState.Send) {
@@ -87,6 +104,8 @@ export function receiveIPC(
       k.port.setResult(thread.context, 1, 0);
       return;
     }
+    // A thread running on a context lent by its bound notification gives it back to block.
+    if (ntfn) maybeReturnSchedContext(k, ntfn, thread);
     thread.blockedOn = ep;
     thread.recvReply = reply;
     thread.recvCanGrant = canGrant;
@@ -101,9 +120,10 @@ export function receiveIPC(
   if (ep.queue.length === 0) ep.state = EndpointState.Idle;
   sender.blockedOn = null;
   transferMessage(k, sender, thread, sender.sendBadge, sender.sendCanGrant, ep);
-  if (sender.sendIsCall) {
+  if (sender.sendIsCall || sender.faultWords !== null) {
     if (reply && (sender.sendCanGrant || sender.sendCanGrantReply)) {
-      replyPush(k, sender, reply, sender.sendCanGrant);
+      const canDonate = sender.sc !== null && !sendingTimeout(sender);
+      replyPush(k, sender, reply, sender.sendCanGrant, thread, canDonate);
     } else {
       setThreadState(k, sender, ThreadState.Inactive);
     }
@@ -136,12 +156,7 @@ export function cancelIPC(k: KernelState, t: Tcb): void {
       notificationQueueCancel(t);
       break;
     case ThreadState.BlockedOnReply:
-      if (t.replyObject) {
-        const r = t.replyObject;
-        r.caller = null;
-        r.leases = NO_LEASES;
-        t.replyObject = null;
-      }
+      replyRemoveTcb(t);
       t.faultWords = null;
       break;
     default:

@@ -5,6 +5,7 @@
 import { ObjectType } from '@k5/abi';
 import type { ContextId } from '../arch/port';
 import { type Cap, Slot } from '../cspace/cap';
+import type { RefillList } from '../sched/refills';
 
 /** Thread states (seL4's, without the idle thread). @public */
 export const ThreadState = {
@@ -132,17 +133,39 @@ export class Reply extends KObjectBase {
   canGrant = false;
   /** Leases lent with the Call; they end with the reply. */
   leases: readonly Lease[] = NO_LEASES;
+  // The call stack of scheduling-context donation (seL4 replyPrev/replyNext): the reply of the
+  // call one level further out, the one further in, and the donated context when this reply is
+  // the innermost one (seL4's isHead).
+  /** The reply of the previous call in the donation chain (seL4 replyPrev). */
+  stackPrev: Reply | null = null;
+  /** The reply of the next call in the donation chain (seL4 replyNext, not head). */
+  stackNext: Reply | null = null;
+  /** The donated context, when this reply heads its call stack (seL4 replyNext, head). */
+  donated: SchedContext | null = null;
 }
 
-/** A scheduling context. Budget and refills arrive with the MCS scheduler (issue 4). @public */
+/**
+ * A scheduling context. Its refills are null until SchedControl_Configure: K5 then treats it as
+ * an unlimited budget (seL4 would not run it at all; see docs/scheduling.md). @public
+ */
 export class SchedContext extends KObjectBase {
   readonly type = ObjectType.SchedContext;
   tcb: Tcb | null = null;
   notification: Notification | null = null;
-  /** Budget and period in ticks; 0 = not configured (runs unlimited until MCS lands). */
+  /** Budget, period and sporadic refills; null = not configured (unlimited budget, K5). */
+  refills: RefillList | null = null;
+  /** Budget and period in ticks as configured; 0 = not configured. */
   budget = 0;
   period = 0;
   badge = 0;
+  /** Sporadic (unblock check on wake-up) rather than constant bandwidth (check on switch). */
+  sporadic = false;
+  /** Ticks charged since the last SchedContext_Consumed or timeout fault. */
+  consumed = 0;
+  /** The innermost reply of the call stack this context was donated along (seL4 scReply). */
+  reply: Reply | null = null;
+  /** The thread that yielded to this context's thread with YieldTo (seL4 scYieldFrom). */
+  yieldFrom: Tcb | null = null;
 }
 
 /** A K5 memory region: naturally aligned task memory. @public */
@@ -158,6 +181,23 @@ export class SchedControl extends KObjectBase {
 /** The boot-time IRQControl object. @public */
 export class IrqControl extends KObjectBase {
   readonly type = ObjectType.IrqControl;
+}
+
+/**
+ * An IRQ handler (issued by IRQControl for one line). The line's signals go to `notification`
+ * with `badge` (seL4: the badge of the notification cap given to IRQHandler_SetNotification).
+ * The notification is held by reference and checked for liveness at delivery. @public
+ */
+export class IrqHandler extends KObjectBase {
+  readonly type = ObjectType.IrqHandler;
+  /** The interrupt line. */
+  readonly irq: number;
+  notification: Notification | null = null;
+  badge = 0;
+  constructor(id: number, irq: number) {
+    super(id, 0, 0, null);
+    this.irq = irq;
+  }
 }
 
 /** One region mapped into a thread through a region capability. @public */
@@ -180,6 +220,12 @@ export class Tcb extends KObjectBase {
   readonly faultSlot: Slot;
   /** Private slot with a copy of the IPC buffer's region cap. */
   readonly ipcBufferSlot: Slot;
+  /** Private slot with a copy of the timeout-fault endpoint cap (MCS TCB_SetTimeoutEndpoint). */
+  readonly timeoutSlot: Slot;
+  /** Private slot with a copy of the supervisor's notification cap (K5 TCB_SetSupervisor). */
+  readonly supervisorSlot: Slot;
+  /** Every private slot, for mechanisms that visit them all (invariants, destruction). */
+  readonly privateSlots: Slot[];
   /** IPC buffer address, 0 for none. */
   ipcBuffer = 0;
   boundNotification: Notification | null = null;
@@ -202,6 +248,22 @@ export class Tcb extends KObjectBase {
   /** A fault message waiting to be delivered (label and words), instead of registers. */
   faultLabel = 0;
   faultWords: number[] | null = null;
+  /** The last fault this thread raised (label 0 = none) and its words, for supervisors. */
+  lastFaultLabel = 0;
+  lastFaultWords: readonly number[] = [];
+  /** Kernel time of the last fault. */
+  lastFaultTime = 0;
+  /** Restarts so far (K5 supervision; part of task ids). */
+  generation = 0;
+  /** Where a supervisor's TCB_Restart starts the thread (recorded by TCB_SetSupervisor). */
+  restartIp = 0;
+  restartSp = 0;
+  /** Kernel time at which a delayed restart makes the thread runnable, or null. */
+  restartAt: number | null = null;
+  /** The context this thread yielded to with YieldTo, until it runs again (seL4 tcbYieldTo). */
+  yieldTo: SchedContext | null = null;
+  /** Waiting in the release queue for its context's next refill (seL4 tcbInReleaseQueue). */
+  inReleaseQueue = false;
   // Scheduler links (intrusive doubly linked ready queue).
   inReadyQueue = false;
   schedNext: Tcb | null = null;
@@ -216,6 +278,15 @@ export class Tcb extends KObjectBase {
     this.cspaceSlot = new Slot(null, 0, this);
     this.faultSlot = new Slot(null, 1, this);
     this.ipcBufferSlot = new Slot(null, 2, this);
+    this.timeoutSlot = new Slot(null, 3, this);
+    this.supervisorSlot = new Slot(null, 4, this);
+    this.privateSlots = [
+      this.cspaceSlot,
+      this.faultSlot,
+      this.ipcBufferSlot,
+      this.timeoutSlot,
+      this.supervisorSlot,
+    ];
   }
 }
 
@@ -230,4 +301,5 @@ export type KObject =
   | SchedContext
   | Region
   | SchedControl
-  | IrqControl;
+  | IrqControl
+  | IrqHandler;

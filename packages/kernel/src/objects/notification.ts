@@ -1,6 +1,7 @@
 // Notifications: Signal ORs a badge into the word or wakes the first waiter; Wait takes and
-// clears the word; a notification bound to a TCB delivers to that thread's endpoint Recv.
-// Relies on ipc/queue.ts and the scheduler.
+// clears the word; a notification bound to a TCB delivers to that thread's endpoint Recv. With
+// MCS, a notification's bound scheduling context is lent to a passive thread it wakes and
+// returned when that thread blocks on it again. Relies on ipc/queue.ts and the scheduler.
 
 import { EndpointState, type Endpoint, type Notification, type Tcb, ThreadState } from './kobject';
 import { queueInsert, queuePop, queueRemove } from '../ipc/queue';
@@ -11,6 +12,7 @@ import {
   setThreadState,
 } from '../sched/scheduler';
 import type { KernelState } from '../state';
+import { maybeDonateSchedContext, maybeReturnSchedContext } from './schedcontext';
 
 /** Signal (seL4 sendSignal). */
 export function sendSignal(k: KernelState, ntfn: Notification, badge: number): void {
@@ -22,6 +24,7 @@ export function sendSignal(k: KernelState, ntfn: Notification, badge: number): v
     k.port.setResult(t.context, 0, badge);
     k.port.setResult(t.context, 1, 0);
     setThreadState(k, t, ThreadState.Running);
+    maybeDonateSchedContext(k, t, ntfn);
     possibleSwitchTo(k, t);
     return;
   }
@@ -39,6 +42,7 @@ export function sendSignal(k: KernelState, ntfn: Notification, badge: number): v
     k.port.setResult(bound.context, 0, badge);
     k.port.setResult(bound.context, 1, 0);
     setThreadState(k, bound, ThreadState.Running);
+    maybeDonateSchedContext(k, bound, ntfn);
     possibleSwitchTo(k, bound);
     return;
   }
@@ -53,6 +57,7 @@ export function receiveSignal(k: KernelState, t: Tcb, ntfn: Notification, blocki
     k.port.setResult(t.context, 1, 0);
     ntfn.word = 0;
     ntfn.active = false;
+    maybeDonateSchedContext(k, t, ntfn);
     return;
   }
   if (!blocking) {
@@ -63,6 +68,8 @@ export function receiveSignal(k: KernelState, t: Tcb, ntfn: Notification, blocki
   t.blockedOn = ntfn;
   setThreadState(k, t, ThreadState.BlockedOnNotification);
   queueInsert(ntfn.queue, t);
+  // A passive waiter running on the notification's lent context gives it back (seL4 MCS).
+  maybeReturnSchedContext(k, ntfn, t);
   if (k.trace)
     k.trace({
       kind: 'block',
@@ -79,6 +86,7 @@ export function completeBoundSignal(k: KernelState, t: Tcb, ntfn: Notification):
   k.port.setResult(t.context, 1, 0);
   ntfn.word = 0;
   ntfn.active = false;
+  maybeDonateSchedContext(k, t, ntfn);
 }
 
 /** Removes a waiter from its notification's queue. */

@@ -1,5 +1,6 @@
-// TCB invocations: configure (CSpace root, IPC buffer), fault endpoint, priority and MCP,
-// read/write registers, suspend and resume, notification binding. Decoders check everything
+// TCB invocations: configure (CSpace root, IPC buffer), fault and timeout endpoints (copied
+// into the TCB, MCS), priority and MCP, read/write registers, suspend and resume, notification
+// binding, and the supervision methods of supervision/restart.ts. Decoders check everything
 // first; performers cannot fail. Relies on cspace/, the scheduler and objects/endpoint.ts.
 
 import { InvocationLabel, IPC_BUFFER_ALIGN, IPC_BUFFER_BYTES, ObjectType, Rights } from '@k5/abi';
@@ -15,8 +16,11 @@ import {
   setThreadState,
 } from '../sched/scheduler';
 import type { KernelState } from '../state';
+import { cancelPendingRestart } from '../supervision/restart-queue';
+import { decodeSupervision, performSupervision, type SupervisionOp } from '../supervision/restart';
 import { updateCapData } from './cnode';
 import { cancelIPC } from './endpoint';
+import { cancelYieldTo } from './schedcontext';
 import { err, has, type Invocation, type SyscallError } from './invocation';
 import {
   type Endpoint,
@@ -59,6 +63,8 @@ export type TcbOp =
   | { readonly kind: 'Resume'; readonly tcb: Tcb }
   | { readonly kind: 'Bind'; readonly tcb: Tcb; readonly ntfn: Notification }
   | { readonly kind: 'Unbind'; readonly tcb: Tcb }
+  | { readonly kind: 'SetTimeoutEndpoint'; readonly tcb: Tcb; readonly slot: Slot | null }
+  | { readonly kind: 'Supervision'; readonly op: SupervisionOp }
   | { readonly kind: 'Multi'; readonly ops: readonly TcbOp[] };
 
 function decodeRoot(root: Slot, data: number): { slot: Slot; cap: Cap } | SyscallError {
@@ -254,11 +260,21 @@ export function decodeTcb(inv: Invocation): TcbOp | SyscallError {
       if (tcb.boundNotification === null)
         return err.illegalOperation('TCB_UnbindNotification: nothing is bound');
       return { kind: 'Unbind', tcb };
+    case InvocationLabel.TcbSetTimeoutEndpoint: {
+      // MCS: the endpoint cap is copied into the TCB now, as the fault endpoint is.
+      if (inv.extraCaps.length < 1)
+        return err.truncated('TCB_SetTimeoutEndpoint needs an endpoint cap (or an empty slot)');
+      const slot = decodeFaultEp(inv.extraCaps[0]!);
+      if (isErr(slot)) return slot;
+      return { kind: 'SetTimeoutEndpoint', tcb, slot };
+    }
     case InvocationLabel.TcbCopyRegisters:
-    case InvocationLabel.TcbSetTimeoutEndpoint:
-      return err.illegalOperation('this TCB method arrives with the MCS scheduler (issue 4)');
-    default:
-      return err.illegalOperation(`label ${inv.label} is not a TCB method`);
+      return err.illegalOperation('TCB_CopyRegisters is not implemented');
+    default: {
+      const op = decodeSupervision(inv, tcb);
+      if (op === null) return err.illegalOperation(`label ${inv.label} is not a TCB method`);
+      return isErr(op) ? op : { kind: 'Supervision', op };
+    }
   }
 }
 
@@ -269,11 +285,12 @@ function installCopy(k: KernelState, dest: Slot, from: Slot, cap: Cap): void {
   placeCap(dest, cap);
 }
 
-/** Suspends a thread (seL4 suspend). */
+/** Suspends a thread (seL4 suspend; Inactive also takes it out of the release queue). */
 export function suspend(k: KernelState, t: Tcb): void {
   cancelIPC(k, t);
   setThreadState(k, t, ThreadState.Inactive);
   schedDequeue(k, t);
+  cancelYieldTo(t);
 }
 
 /** Performs a TCB operation; returns reply words. */
@@ -336,11 +353,25 @@ export function performTcb(k: KernelState, op: TcbOp): number[] {
       return [];
     }
     case 'Suspend':
+      cancelPendingRestart(k, op.tcb);
       suspend(k, op.tcb);
       return [];
     case 'Resume':
+      cancelPendingRestart(k, op.tcb);
       if (op.tcb.state === ThreadState.Inactive) makeRunnable(k, op.tcb, ThreadState.Restart);
       return [];
+    case 'SetTimeoutEndpoint': {
+      const t = op.tcb;
+      if (op.slot === null) deleteCap(k, t.timeoutSlot);
+      else {
+        const c = op.slot.cap!;
+        installCopy(k, t.timeoutSlot, op.slot, new Cap(c.type, c.obj, c.rights, c.badge));
+      }
+      return [];
+    }
+    case 'Supervision':
+      if (op.op.kind === 'Restart') suspend(k, op.op.tcb);
+      return performSupervision(k, op.op);
     case 'Bind':
       op.tcb.boundNotification = op.ntfn;
       op.ntfn.boundTcb = op.tcb;

@@ -1,0 +1,6 @@
+// Root-task helpers: boot bookkeeping and spawning children.
+export { expectOk, RootTaskError } from './errors';
+export { RootEnv } from './root-env';
+export type { RootEnvOptions } from './root-env';
+export { spawn } from './spawn';
+export type { Child, ChildCap, ChildPlan, ChildRegion } from './spawn';
