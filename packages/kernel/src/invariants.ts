@@ -107,7 +107,22 @@ export function checkInvariants(k: KernelState): string[] {
   }
   if (k.current && !k.current.live) out.push(`the current thread ${k.current.id} is dead`);
   checkReleaseQueue(k, out);
+  checkPendingRestarts(k, out);
   return out;
+}
+
+/** Delayed restarts: live threads, each once, marked with their time, in time order. */
+function checkPendingRestarts(k: KernelState, out: string[]): void {
+  let prev = -Infinity;
+  const seen = new Set<Tcb>();
+  for (const t of k.pendingRestarts) {
+    if (!t.live) out.push(`dead thread ${t.id} waits for a delayed restart`);
+    if (seen.has(t)) out.push(`thread ${t.id} waits twice for a delayed restart`);
+    seen.add(t);
+    if (t.restartAt === null) out.push(`thread ${t.id} waits for a restart without a time`);
+    else if (t.restartAt < prev) out.push(`delayed restarts are out of order at thread ${t.id}`);
+    else prev = t.restartAt;
+  }
 }
 
 function checkReleaseQueue(k: KernelState, out: string[]): void {

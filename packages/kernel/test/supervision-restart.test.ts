@@ -18,6 +18,7 @@ import type { KObject } from '../src/objects/kobject';
 import { ThreadState } from '../src/objects/kobject';
 import { unbindTcb } from '../src/objects/schedcontext';
 import { nextRestartDeadline } from '../src/supervision/restart-queue';
+import { deleteCap } from '../src/cspace/delete';
 import { C, digest, type Fixture, makeFixture, type ThreadSpec } from './fixture';
 
 const WORKER = C.free; // the supervisor's cap to the worker's TCB
@@ -325,5 +326,36 @@ describe('TCB_Restart', () => {
     f.run();
     expect(starts).toBe(1);
     expect(f.threads[1]!.state).toBe(ThreadState.Inactive);
+  });
+
+  it('destroying a task drops its pending restart', () => {
+    const f = setUp([
+      {
+        name: 'supervisor',
+        priority: 200,
+        *body(s) {
+          expect(yield* tcbSetSupervisor(s, WORKER, EVENTS)).toBe(0);
+          yield* s.wait(C.ntfn(0));
+          expect(yield* tcbRestart(s, WORKER, 50)).toBe(0);
+        },
+      },
+      {
+        name: 'worker',
+        *body(s) {
+          yield* s.panic('x');
+        },
+      },
+    ]);
+    f.run();
+    const k = f.kernel.state;
+    const worker = f.threads[1]!;
+    expect(nextRestartDeadline(k)).toBe(50);
+    // Delete every cap to the worker: its TCB is destroyed.
+    for (const cnode of f.cnodes)
+      for (const slot of cnode.slots) if (slot.cap?.obj === worker) deleteCap(k, slot);
+    expect(worker.live).toBe(false);
+    expect(k.pendingRestarts).toEqual([]);
+    expect(nextRestartDeadline(k)).toBeNull();
+    f.kernel.assertInvariants();
   });
 });

@@ -20,8 +20,9 @@ import { cancelAllIPC, cancelIPC } from '../objects/endpoint';
 import { cancelAllSignals } from '../objects/notification';
 import { replyUnlinkCaller } from '../objects/reply';
 import { finaliseSchedContext, releaseSchedulingOf } from '../objects/schedcontext';
+import { cancelPendingRestart } from '../supervision/restart-queue';
 import { unmapCap } from '../objects/region';
-import { schedDequeue, setThreadState } from '../sched/scheduler';
+import { setThreadState } from '../sched/scheduler';
 import { ThreadState } from '../objects/kobject';
 import type { KernelState } from '../state';
 
@@ -83,7 +84,7 @@ function finalise(k: KernelState, obj: KObject): void {
 function destroyTcb(k: KernelState, t: Tcb): void {
   cancelIPC(k, t);
   setThreadState(k, t, ThreadState.Inactive);
-  schedDequeue(k, t);
+  cancelPendingRestart(k, t);
   if (t.boundNotification) {
     t.boundNotification.boundTcb = null;
     t.boundNotification = null;

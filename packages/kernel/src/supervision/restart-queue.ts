@@ -1,7 +1,7 @@
 // Delayed restarts (supervision back-off): a thread a supervisor restarted with a delay waits,
 // Inactive, in the kernel's pending-restart list ordered by release time; the MCS timer path
-// releases the due ones and folds the earliest release time into the timer deadline. Relies on
-// state.ts and the scheduler.
+// releases the due ones and folds the earliest release time into the timer deadline; destroying a
+// thread drops its entry (cspace/delete.ts). Relies on state.ts and the scheduler.
 
 import { type Tcb, ThreadState } from '../objects/kobject';
 import { makeRunnable } from '../sched/scheduler';
@@ -35,13 +35,12 @@ export function releaseDueRestarts(k: KernelState): void {
     const t = q.shift()!;
     t.restartAt = null;
     k.reprogram = true;
-    if (t.live && t.state === ThreadState.Inactive) makeRunnable(k, t, ThreadState.Restart);
+    if (t.state === ThreadState.Inactive) makeRunnable(k, t, ThreadState.Restart);
   }
 }
 
 /** The earliest pending restart time, or null (part of the kernel's timer deadline). @public */
 export function nextRestartDeadline(k: KernelState): number | null {
   const q = k.pendingRestarts;
-  while (q.length > 0 && !q[0]!.live) q.shift()!.restartAt = null;
   return q.length > 0 ? q[0]!.restartAt : null;
 }
