@@ -120,7 +120,7 @@ export type TraceEvent =
       readonly time: number;
       readonly thread: number;
       readonly sc: number;
-      readonly event: 'expired' | 'postponed';
+      readonly event: 'expired' | 'yielded' | 'postponed';
     }
   | {
       /**

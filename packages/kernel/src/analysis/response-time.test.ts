@@ -143,6 +143,63 @@ describe('analyseSchedulability', () => {
     });
   });
 
+  describe('constant-bandwidth contexts', () => {
+    // The set of issue 4: hi (11): 45/100, lo (10): 116/400. As sporadic contexts:
+    // lo: 116; 116 + ⌈116/100⌉·45 = 206; 116 + 3·45 = 251; 116 + ⌈251/100⌉·45 = 251.
+    const tasks = [task('lo', 10, 116, 400), task('hi', 11, 45, 100)];
+    const cbs = (names: string[]) =>
+      tasks.map((t) => (names.includes(t.name) ? { ...t, sporadic: false } : t));
+
+    it('a sporadic set is bounded as usual', () => {
+      const lo = byName({ tasks })['lo']!;
+      expect([lo.responseTime, lo.deadlineMet, lo.unbounded, lo.trace]).toEqual([
+        251,
+        true,
+        null,
+        [116, 206, 251],
+      ]);
+    });
+
+    it('a preemptible constant-bandwidth task gets no bound, and the set is not schedulable', () => {
+      const report = analyseSchedulability({ tasks: cbs(['lo']) });
+      const lo = report.tasks[0]!;
+      // The iteration is still reported: what a sporadic context would give.
+      expect([lo.responseTime, lo.deadlineMet, lo.unbounded, lo.trace]).toEqual([
+        null,
+        false,
+        'constant-bandwidth',
+        [116, 206, 251],
+      ]);
+      expect(report.schedulable).toBe(false);
+    });
+
+    it('one that nothing can delay keeps its bound, and still interferes by its budget', () => {
+      const [lo, hi] = analyseSchedulability({ tasks: cbs(['hi']) }).tasks;
+      expect([hi!.responseTime, hi!.unbounded]).toEqual([45, null]);
+      expect([lo!.responseTime, lo!.unbounded]).toEqual([251, null]);
+    });
+
+    it('blocking by a lower task is a delay too', () => {
+      const t = byName({
+        servers: [{ name: 'S', priority: 20 }],
+        tasks: [
+          task('hi', 11, 45, 100, { sporadic: false }),
+          task('lo', 10, 116, 400, { calls: [{ server: 'S', work: 5 }] }),
+        ],
+      })['hi']!;
+      expect([t.blocking.blocking, t.responseTime, t.unbounded]).toEqual([
+        5,
+        null,
+        'constant-bandwidth',
+      ]);
+    });
+
+    it('a deadline miss says so', () => {
+      const t = byName({ tasks: [task('hi', 2, 3, 4), task('lo', 1, 3, 6)] })['lo']!;
+      expect([t.responseTime, t.unbounded]).toEqual([null, 'past-deadline']);
+    });
+  });
+
   it('reports results in input order and an empty set as schedulable', () => {
     const report = analyseSchedulability({ tasks: [task('lo', 1, 1, 10), task('hi', 9, 1, 10)] });
     expect(report.tasks.map((t) => t.name)).toEqual(['lo', 'hi']);

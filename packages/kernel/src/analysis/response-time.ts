@@ -8,7 +8,16 @@
 //
 // until wⁿ⁺¹ = wⁿ (then R_i = wⁿ + J_i) or wⁿ⁺¹ + J_i > D_i (the deadline cannot hold, stop).
 // Exact for independent tasks with distinct priorities, no jitter and D ≤ T; otherwise a safe
-// upper bound. Relies on task-set.ts and blocking.ts.
+// upper bound.
+//
+// The task's own supply: a job gets its whole budget from its release on. That holds for a
+// sporadic context, whose refill keeps its activation time across preemptions, so that the
+// pieces a job uses come back as one refill exactly one period after the release (seL4
+// refill_budget_check with schedule_used's merge). A constant-bandwidth context moves its head
+// refill to the resumption time whenever it is switched back to, so every delay pushes its next
+// budget later and the delays add up from job to job: such a task gets no bound unless nothing
+// can delay it (no task of priority ≥ its own, no blocking). Relies on task-set.ts and
+// blocking.ts.
 
 import { type BlockingTerm, blockingTerm } from './blocking';
 import { normaliseTaskSet, type TaskSet } from './task-set';
@@ -24,13 +33,22 @@ export interface TaskResponse {
   /** B: the blocking term, and which request gives it. */
   readonly blocking: BlockingTerm;
   /**
-   * R: the worst-case response time from nominal release (jitter included), or null when the
-   * iteration passed the deadline (R is then larger than the deadline, possibly unbounded).
+   * R: the worst-case response time from nominal release (jitter included), or null when there
+   * is no bound within the deadline; {@link TaskResponse.unbounded} says why.
    */
   readonly responseTime: number | null;
   /** Whether R ≤ D. */
   readonly deadlineMet: boolean;
-  /** The iterates w⁰, w¹, ... (busy-window lengths, jitter excluded), the last one converged or past the deadline. */
+  /**
+   * Why `responseTime` is null: `past-deadline` when the iteration passed D (R is larger,
+   * possibly unbounded); `constant-bandwidth` when the task's context is not sporadic and can be
+   * delayed, so that its refills drift later job after job. Null when R is given.
+   */
+  readonly unbounded: 'past-deadline' | 'constant-bandwidth' | null;
+  /**
+   * The iterates w⁰, w¹, ... (busy-window lengths, jitter excluded), the last one converged or
+   * past the deadline; for a constant-bandwidth task, what a sporadic context would give.
+   */
   readonly trace: readonly number[];
 }
 
@@ -69,13 +87,18 @@ export function analyseSchedulability(set: TaskSet): SchedulabilityReport {
       w = next;
       if (w + task.jitter > task.deadline) converged = false;
     }
+    // A constant-bandwidth context that something can delay restarts its refills later each
+    // time; the iteration above would wrongly assume a full budget at every release.
+    const drifts = !task.sporadic && (hp.length > 0 || blocking.blocking > 0);
+    const bounded = converged && !drifts;
     results.push({
       name: task.name,
       priority: task.priority,
       deadline: task.deadline,
       blocking,
-      responseTime: converged ? w + task.jitter : null,
-      deadlineMet: converged,
+      responseTime: bounded ? w + task.jitter : null,
+      deadlineMet: bounded,
+      unbounded: bounded ? null : drifts ? 'constant-bandwidth' : 'past-deadline',
       trace,
     });
   }

@@ -16,10 +16,25 @@ function codeOf(set: TaskSet): [string, string] | undefined {
 }
 
 describe('normaliseTaskSet', () => {
-  it('fills in implicit deadline, zero jitter and no calls', () => {
+  it('fills in implicit deadline, zero jitter, no calls and a sporadic context', () => {
     expect(normaliseTaskSet({ tasks: [ok] }).tasks).toEqual([
-      { name: 'a', priority: 5, budget: 2, period: 10, deadline: 10, jitter: 0, calls: [] },
+      {
+        name: 'a',
+        priority: 5,
+        budget: 2,
+        period: 10,
+        deadline: 10,
+        jitter: 0,
+        calls: [],
+        sporadic: true,
+      },
     ]);
+  });
+
+  it('keeps a constant-bandwidth context', () => {
+    expect(normaliseTaskSet({ tasks: [{ ...ok, sporadic: false }] }).tasks[0]!.sporadic).toBe(
+      false,
+    );
   });
 
   it('accepts an empty set', () => {
@@ -34,6 +49,12 @@ describe('normaliseTaskSet', () => {
     ['fractional period', { tasks: [{ ...ok, period: 2.5 }] }, 'bad-number', 'task a'],
     ['NaN jitter', { tasks: [{ ...ok, jitter: Number.NaN }] }, 'bad-number', 'task a'],
     ['priority 256', { tasks: [{ ...ok, priority: 256 }] }, 'bad-priority', 'task a'],
+    [
+      'a sporadic flag that is not a boolean',
+      { tasks: [{ ...ok, sporadic: 1 as unknown as boolean }] },
+      'bad-flag',
+      'task a',
+    ],
     ['deadline 0', { tasks: [{ ...ok, deadline: 0 }] }, 'deadline-out-of-range', 'task a'],
     ['deadline > period', { tasks: [{ ...ok, deadline: 11 }] }, 'deadline-out-of-range', 'task a'],
     ['duplicate task', { tasks: [ok, { ...ok }] }, 'duplicate-name', 'task a'],

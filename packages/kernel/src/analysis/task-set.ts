@@ -1,6 +1,8 @@
 // The input of the schedulability analysis: a static set of periodic or sporadic tasks, each
 // running on its own scheduling context (budget = C, period = T), and passive servers reached by
-// Call that run on their clients' donated scheduling contexts. Owns the input types, the typed
+// Call that run on their clients' donated scheduling contexts. The contexts are assumed sporadic
+// (SchedControl with SCHED_CONTEXT_SPORADIC); a task may say it is not, and the analysis then
+// refuses to bound it when anything can preempt it. Owns the input types, the typed
 // AnalysisError and the validation that every analysis runs first. Times are plain integers in
 // any one consistent unit (ticks, µs, ms): the analysis never mixes them with kernel time, so it
 // takes plain numbers rather than branded Ticks. Relies on nothing.
@@ -22,6 +24,9 @@ export interface AnalysisTask {
   /**
    * The scheduling context's budget: the task's worst-case execution time per period, including
    * the servers' work on its behalf (the servers run on the donated budget). 1 ≤ budget ≤ period.
+   * It must also cover the kernel's minimum budget for the system call that ends each job (a
+   * Yield or a blocking receive): the kernel lets a thread enter only with at least that much
+   * left, so a job that gets there with less waits for its next refill.
    */
   readonly budget: number;
   /** The scheduling context's period: the minimum time between releases. */
@@ -32,6 +37,14 @@ export interface AnalysisTask {
   readonly jitter?: number;
   /** Passive servers this task calls, with each server's longest work per request. */
   readonly calls?: readonly ServerCall[];
+  /**
+   * Whether the task's context is sporadic (configured with SCHED_CONTEXT_SPORADIC), as the
+   * analysis assumes; default true. A constant-bandwidth context (false) restarts its refill at
+   * every resumption after a preemption (seL4's switchSchedContext runs the unblock check), so
+   * its budget comes back later each time it is delayed and its response time has no bound
+   * unless nothing can delay it; it still interferes at most its budget per period.
+   */
+  readonly sporadic?: boolean;
 }
 
 /** A passive server: a thread without a scheduling context of its own. @public */
@@ -57,6 +70,7 @@ export interface TaskSet {
 export type AnalysisErrorCode =
   | 'bad-number'
   | 'bad-priority'
+  | 'bad-flag'
   | 'zero-period'
   | 'zero-budget'
   | 'budget-above-period'
@@ -98,6 +112,8 @@ export interface NormalisedTask {
   readonly jitter: number;
   /** Its calls. */
   readonly calls: readonly ServerCall[];
+  /** Whether its context is sporadic (true when not given). */
+  readonly sporadic: boolean;
 }
 
 function integer(subject: string, what: string, v: unknown): number {
@@ -167,6 +183,14 @@ export function normaliseTaskSet(set: TaskSet): {
       );
     }
     const jitter = integer(subject, 'jitter', t.jitter ?? 0);
+    const sporadic = t.sporadic ?? true;
+    if (typeof sporadic !== 'boolean') {
+      throw new AnalysisError(
+        'bad-flag',
+        subject,
+        `sporadic must be true or false, got ${String(sporadic)}`,
+      );
+    }
     const calls = t.calls ?? [];
     for (const c of calls) {
       const server = servers.get(c.server);
@@ -193,7 +217,7 @@ export function normaliseTaskSet(set: TaskSet): {
         );
       }
     }
-    tasks.push({ name: t.name, priority, budget, period, deadline, jitter, calls });
+    tasks.push({ name: t.name, priority, budget, period, deadline, jitter, calls, sporadic });
   }
   return { tasks, servers };
 }

@@ -41,7 +41,12 @@ export function commitTime(k: KernelState): void {
  * the current thread's time slice — a timeout fault when allowed and handled, otherwise the tail
  * of its ready queue if the next refill is usable now, else the release queue.
  */
-export function chargeBudget(k: KernelState, used: number, canTimeoutFault: boolean): void {
+export function chargeBudget(
+  k: KernelState,
+  used: number,
+  canTimeoutFault: boolean,
+  event: 'expired' | 'yielded' = 'expired',
+): void {
   const sc = k.curSc;
   k.consumed = 0;
   if (sc === null || !sc.live) return;
@@ -49,14 +54,20 @@ export function chargeBudget(k: KernelState, used: number, canTimeoutFault: bool
   sc.refills?.chargeBudget(used as Ticks);
   const t = k.current;
   if (t !== null && t.sc === sc && isSchedulable(t)) {
-    endTimeslice(k, t, sc, canTimeoutFault);
+    endTimeslice(k, t, sc, canTimeoutFault, event);
     rescheduleRequired(k);
     k.reprogram = true;
   }
 }
 
-function endTimeslice(k: KernelState, t: Tcb, sc: SchedContext, canTimeoutFault: boolean): void {
-  if (k.trace) k.trace({ kind: 'budget', time: k.now, thread: t.id, sc: sc.id, event: 'expired' });
+function endTimeslice(
+  k: KernelState,
+  t: Tcb,
+  sc: SchedContext,
+  canTimeoutFault: boolean,
+  event: 'expired' | 'yielded',
+): void {
+  if (k.trace) k.trace({ kind: 'budget', time: k.now, thread: t.id, sc: sc.id, event });
   if (canTimeoutFault && sc.refills !== null && !sc.refills.roundRobin) {
     if (timeoutFault(k, t, sc)) return;
   }
@@ -125,6 +136,6 @@ export function yieldBudget(k: KernelState, t: Tcb): void {
     return;
   }
   const consumed = sc.consumed + k.consumed;
-  chargeBudget(k, r.head().amount, false);
+  chargeBudget(k, r.head().amount, false, 'yielded');
   sc.consumed = consumed;
 }

@@ -101,7 +101,12 @@ function markOf(
     case 'budget':
       return {
         kind: 'budget',
-        label: e.event === 'expired' ? 'budget expired' : 'waits for refill',
+        label:
+          e.event === 'expired'
+            ? 'budget expired'
+            : e.event === 'yielded'
+              ? 'yielded budget'
+              : 'waits for refill',
       };
     case 'donate':
       return { kind: 'budget', label: `SC ${e.sc} from ${e.from === 0 ? 'none' : name(e.from)}` };

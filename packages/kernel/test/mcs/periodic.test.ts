@@ -122,20 +122,23 @@ describe('yield', () => {
   it('a yielding thread never runs again before its next refill', () => {
     const resumed: number[] = [];
     let kernelNow = () => 0;
-    const f = makeFixture([
-      {
-        name: 'yielder',
-        priority: 200,
-        *body(sys: Sys) {
-          for (;;) {
-            resumed.push(kernelNow());
-            yield* sys.work(300);
-            yield* sys.yield();
-          }
+    const f = makeFixture(
+      [
+        {
+          name: 'yielder',
+          priority: 200,
+          *body(sys: Sys) {
+            for (;;) {
+              resumed.push(kernelNow());
+              yield* sys.work(300);
+              yield* sys.yield();
+            }
+          },
         },
-      },
-      spinner('bg', 1),
-    ]);
+        spinner('bg', 1),
+      ],
+      { trace: true },
+    );
     kernelNow = () => f.kernel.now;
     const sc = configure(f, 0, { budget: 1_000, period: 10_000, sporadic: true });
     runUntil(f, 100_000);
@@ -144,6 +147,12 @@ describe('yield', () => {
       expect(resumed[i]! - resumed[i - 1]!).toBeGreaterThanOrEqual(10_000);
     // Consumed counts only what ran, not the budget given up.
     expect(usedBy(f, sc)).toBe(300 * resumed.length);
+    // The trace names each of those ends a yield, not an expiry.
+    const ends = f.trace.ofKind('budget').filter((e) => e.sc === sc.id);
+    expect(ends.filter((e) => e.event === 'yielded').length).toBeGreaterThanOrEqual(
+      resumed.length - 1,
+    );
+    expect(ends.some((e) => e.event === 'expired')).toBe(false);
   });
 
   it('round-robin yield goes to the tail with a fresh slice', () => {
