@@ -4,7 +4,7 @@
 // RAM. A refused access throws HostMemoryFault, which the runner reports as a VM fault.
 import type { HostTaskContext } from '@k5/abi';
 import type { ArmV8mPort } from '@k5/arch-armv8m';
-import { AccessKind, type Kernel, type Tcb } from '@k5/kernel';
+import { AccessKind, type Kernel, KernelUsageError, type Tcb } from '@k5/kernel';
 
 /** A host task's access the MPU refused. */
 export class HostMemoryFault extends Error {
@@ -46,6 +46,14 @@ export function hostTaskContext(kernel: Kernel, port: ArmV8mPort, t: Tcb): HostT
     write8: (a, v) => {
       check(a, 1, AccessKind.Write);
       memory.write8(a, v);
+    },
+    // The rp2040js clock runs the kernel synchronously: no task here may wait for a host promise.
+    // biome-ignore lint/correctness/useYield: it refuses before waiting
+    *await() {
+      throw new KernelUsageError(
+        'bad-config',
+        'ctx.await is not supported in the rp2040js embedding (its runner is synchronous)',
+      );
     },
   };
 }

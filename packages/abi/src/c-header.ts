@@ -11,6 +11,8 @@ import { LOOKUP_FAILURE_TABLE } from './lookup';
 import { MESSAGE_INFO_LAYOUT, MSG_MAX_EXTRA_CAPS, MSG_MAX_LENGTH } from './message-info';
 import {
   CNODE_SLOT_BITS,
+  MAX_ENCLAVE_ENTRIES,
+  MAX_ENCLAVE_KEY_LABEL,
   MAX_THREAD_REGIONS,
   MAX_UNTYPED_BITS,
   MIN_REGION_BITS,
@@ -78,6 +80,8 @@ export function cHeaderConstants(): CConstant[] {
   add('RETYPE_FAN_OUT_LIMIT', RETYPE_FAN_OUT_LIMIT);
   add('NUM_PRIORITIES', NUM_PRIORITIES);
   add('MAX_THREAD_REGIONS', MAX_THREAD_REGIONS);
+  add('MAX_ENCLAVE_ENTRIES', MAX_ENCLAVE_ENTRIES);
+  add('MAX_ENCLAVE_KEY_LABEL', MAX_ENCLAVE_KEY_LABEL);
   for (const c of Object.values(SYSCALL_CONVENTIONS)) {
     add(`${upper(c.arch)}_NUMBER_REG`, c.numberRegister);
     c.argumentRegisters.forEach((r, i) => {

@@ -9,6 +9,13 @@ import type { SyscallConvention } from './conventions';
 export const HOST_TRAP_SYSCALL = -1;
 
 /**
+ * Yielded (through {@link HostTaskContext.await}) by a host task that waits for a host promise,
+ * such as a WebCrypto operation: the executor's `runAsync` settles it, taking no simulated time.
+ * @public
+ */
+export const HOST_TRAP_AWAIT = -2;
+
+/**
  * What a host task is given: its registers (through the port), its syscall convention, and
  * memory accessors checked against its mapped regions. An access the thread may not make throws
  * and the thread takes a VM fault, as machine code would.
@@ -31,11 +38,18 @@ export interface HostTaskContext {
   read8(address: number): number;
   /** Writes one byte. */
   write8(address: number, value: number): void;
+  /**
+   * Waits for a host promise (`const v = yield* ctx.await(p)`), for work a host task cannot do
+   * synchronously, such as WebCrypto. Simulated time stands still meanwhile, as for a crypto
+   * engine that answers at once; a rejection is thrown into the task. Only the executor's
+   * `runAsync` settles it.
+   */
+  await<T>(promise: PromiseLike<T>): Generator<number, T, void>;
 }
 
 /**
- * A host task: a generator that yields {@link HOST_TRAP_SYSCALL} to make a syscall or a
- * non-negative number of cycles to spend. Returning ends the thread (it becomes inactive).
+ * A host task: a generator that yields {@link HOST_TRAP_SYSCALL} to make a syscall, a
+ * non-negative number of cycles to spend, or {@link HOST_TRAP_AWAIT} (through `ctx.await`). Returning ends the thread (it becomes inactive).
  * @public
  */
 export type HostTask = (ctx: HostTaskContext) => Generator<number, void, void>;

@@ -18,7 +18,7 @@ export {
   FaultLabel,
   faultWordIndex,
 } from './faults';
-export { HOST_TRAP_SYSCALL } from './host-task';
+export { HOST_TRAP_AWAIT, HOST_TRAP_SYSCALL } from './host-task';
 export { INVOCATION_TABLE, InvocationLabel } from './invocations';
 export {
   IPC_BUFFER_ALIGN,
@@ -44,6 +44,8 @@ export {
 export {
   CNODE_RADIX_RANGE,
   CNODE_SLOT_BITS,
+  MAX_ENCLAVE_ENTRIES,
+  MAX_ENCLAVE_KEY_LABEL,
   MAX_THREAD_REGIONS,
   MAX_UNTYPED_BITS,
   MIN_REGION_BITS,

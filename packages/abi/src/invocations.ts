@@ -50,6 +50,10 @@ export const InvocationLabel = {
   TcbSetSupervisor: 40,
   TcbGetFault: 41,
   TcbRestart: 42,
+  EnclaveLoad: 43,
+  EnclaveAddThread: 44,
+  EnclaveMeasurement: 45,
+  EnclaveDeriveKey: 46,
 } as const;
 
 /** An invocation label. @public */
@@ -449,5 +453,41 @@ export const INVOCATION_TABLE: readonly InvocationDescriptor[] = [
     ['generation'],
     true,
     'K5: reset the thread (IPC cancelled, registers cleared, callers waiting on it get PEER_DEAD_LABEL), bump its generation and run it from its restart point (or ip, sp when given) after delay ticks.',
+  ),
+  inv(
+    'EnclaveLoad',
+    T.Enclave,
+    ['imageLength', 'stackSize', 'entryCount', 'entryOffsets...'],
+    ['imageRegion'],
+    [],
+    true,
+    'K5: copy imageLength bytes from the start of a readable region to the enclave base, zero the rest, declare the entry points (offsets from the base) and measure image and layout (SHA-256). Once per enclave.',
+  ),
+  inv(
+    'EnclaveAddThread',
+    T.Enclave,
+    ['entryIndex', 'stackOffset', 'ipcBufferOffset'],
+    ['tcb'],
+    [],
+    true,
+    "K5: make an inactive thread one of the enclave's: it starts at the entry, with its stack pointer and IPC buffer inside enclave memory; from then on nothing outside the enclave reads or writes its registers.",
+  ),
+  inv(
+    'EnclaveMeasurement',
+    T.Enclave,
+    [],
+    [],
+    ['measurement0..7'],
+    true,
+    "K5: the enclave's measurement, 32 bytes as 8 big-endian words.",
+  ),
+  inv(
+    'EnclaveDeriveKey',
+    T.Enclave,
+    ['label'],
+    [],
+    ['key0..7'],
+    true,
+    'K5: from a thread of the enclave only: its 32-byte sealing key for a label (HKDF from the device secret and the measurement), as 8 big-endian words.',
   ),
 ];

@@ -15,6 +15,8 @@ export const ObjectType = {
   SchedControl: 8,
   IrqControl: 9,
   IrqHandler: 10,
+  /** K5: an enclave's own memory, measured at load, reachable only by its threads. */
+  Enclave: 11,
 } as const;
 
 /** An object type. @public */
@@ -60,6 +62,11 @@ export const WORD_BITS = 32;
 export const NUM_PRIORITIES = 256;
 /** Most memory regions one thread can have mapped at once (MPU regions for tasks). @public */
 export const MAX_THREAD_REGIONS = 8;
+
+/** Most entry points one enclave declares (K5). @public */
+export const MAX_ENCLAVE_ENTRIES = 16;
+/** Longest key label Enclave_DeriveKey accepts, in bytes (K5). @public */
+export const MAX_ENCLAVE_KEY_LABEL = 64;
 
 /** The object table. @public */
 export const OBJECT_TABLE: readonly ObjectDescriptor[] = [
@@ -146,6 +153,15 @@ export const OBJECT_TABLE: readonly ObjectDescriptor[] = [
     fixedSizeBits: 0,
     summary: 'Authority over one interrupt line.',
   },
+  {
+    name: 'Enclave',
+    type: 11,
+    retypeable: true,
+    fixedSizeBits: 0,
+    userSizeRange: [MIN_REGION_BITS, MAX_UNTYPED_BITS],
+    summary:
+      'K5: an enclave: memory only its own threads can touch, loaded once from an image and measured, entered at declared entry points.',
+  },
 ];
 
 /**
@@ -158,6 +174,7 @@ export function objectSizeBits(type: number, userSizeBits: number): number | und
     case ObjectType.Untyped:
     case ObjectType.SchedContext:
     case ObjectType.Region:
+    case ObjectType.Enclave:
       return userSizeBits;
     case ObjectType.CNode:
       return userSizeBits + CNODE_SLOT_BITS;

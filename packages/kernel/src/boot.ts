@@ -18,6 +18,7 @@ import {
 import type { ArchPort } from './arch/port';
 import { Cap, type Slot } from './cspace/cap';
 import { cdtInsert, placeCap } from './cspace/cdt';
+import type { DeviceIdentity } from './enclave/device-identity';
 import { KernelUsageError } from './errors';
 import { HostExecutor, type RunOptions, type RunResult } from './host/executor';
 import { createKernel, type Kernel } from './kernel';
@@ -56,6 +57,9 @@ export interface BootOptions {
   revokeBatch?: number;
   /** Receives Log syscalls. */
   onLog?: (thread: number, level: number, bytes: Uint8Array) => void;
+  /** Enclave sealing secret and attestation identity (see KernelOptions). */
+  deviceSecret?: Uint8Array;
+  device?: DeviceIdentity;
 }
 
 /** A booted host system. @public */
@@ -101,6 +105,8 @@ export function bootSystem(options: BootOptions): HostSystem {
     ...(options.trace ? { trace: options.trace } : {}),
     ...(options.revokeBatch ? { revokeBatch: options.revokeBatch } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.deviceSecret ? { deviceSecret: options.deviceSecret } : {}),
+    ...(options.device ? { device: options.device } : {}),
   });
   const k = kernel.state;
   const executor = new HostExecutor(kernel);

@@ -8,7 +8,10 @@ export type KernelUsageErrorCode =
   | 'bad-config'
   | 'unknown-program'
   | 'no-such-thread'
-  | 'step-limit';
+  | 'step-limit'
+  | 'program-address'
+  | 'await-unsettled'
+  | 'no-such-enclave';
 
 /** A misuse of the kernel's host-side API, with what to do about it. @public */
 export class KernelUsageError extends Error {

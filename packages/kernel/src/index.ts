@@ -2,7 +2,8 @@
  * `@k5/kernel`: the portable K5 microkernel core with seL4 semantics: capabilities and the
  * derivation tree, untyped memory, TCBs, endpoints with MCS reply objects, notifications,
  * regions and leases, a fixed-priority scheduler, typed trace events, an invariant checker, the
- * `ArchPort` boundary with a generic host port, and a host-task executor with a boot path.
+ * `ArchPort` boundary with a generic host port, a host-task executor with a boot path, and
+ * enclaves (measured, attested, sealed, isolated by the port).
  *
  * @packageDocumentation
  */
@@ -35,10 +36,12 @@ export {
 export { EnclaveError } from './enclave/errors';
 export { Measurement } from './enclave/measurement';
 export { hkdfSha256, sha256 } from './enclave/primitives';
+export { hkdfSha256Sync, hmacSha256Sync, sha256Sync } from './enclave/sha256-sync';
 export {
   DEVICE_SECRET_MIN_LENGTH,
   deriveSealingKey,
   generateDeviceSecret,
+  importSealingKey,
   SEALED_BLOB_VERSION,
   SEALED_OVERHEAD,
   SEALING_LABEL_MAX_LENGTH,
@@ -71,6 +74,8 @@ export { Cap, Slot } from './cspace/cap';
 export { KernelUsageError } from './errors';
 export { panicMessageBytes } from './faults/messages';
 export { HostExecutor } from './host/executor';
+export { hostEnclaveImage } from './host/enclave-image';
+export { HostEnclavePrograms } from './host/enclave-programs';
 export { createKernel, Kernel } from './kernel';
 export { PhysicalMemory } from './memory';
 export {
@@ -92,6 +97,7 @@ export {
 export { SyscallError } from './objects/invocation';
 export {
   CNode,
+  Enclave,
   Endpoint,
   EndpointState,
   IrqControl,
@@ -139,6 +145,7 @@ export type {
 } from './enclave/enclave-identity';
 export type { EnclaveErrorCode } from './enclave/errors';
 export type { SealingKey } from './enclave/sealing';
+export type { AttestOptions, EnclaveInfo } from './enclave/enclave-info';
 
 export type {
   AppBlock,
@@ -176,7 +183,13 @@ export type {
   TimelineOptions,
   TimelineSlice,
 } from './trace-export/index';
-export type { ArchPort, ContextId, InterruptController, MemoryGrant } from './arch/port';
+export type {
+  ArchPort,
+  ContextId,
+  EnclaveDomain,
+  InterruptController,
+  MemoryGrant,
+} from './arch/port';
 export type { BootOptions, HostSystem } from './boot';
 export type { KernelUsageErrorCode } from './errors';
 export type { RunOptions, RunResult } from './host/executor';

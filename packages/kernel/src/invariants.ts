@@ -4,7 +4,8 @@
 // links, mappings) are symmetric, endpoint queues are priority-ordered, and objects lie inside
 // their untyped parent. MCS: refill lists are valid, donation call stacks and YieldTo links are
 // symmetric, the release queue holds exactly the runnable threads waiting for a refill, ordered,
-// none of them ready. Tests run it after every kernel operation. Relies on state.ts and
+// none of them ready. K5 enclaves: the isolation rules of enclave-invariants.ts. Tests run it
+// after every kernel operation. Relies on state.ts and
 // sched/refills.ts.
 
 import { ObjectType } from '@k5/abi';
@@ -21,6 +22,7 @@ import {
   ThreadState,
   THREAD_STATE_NAMES,
 } from './objects/kobject';
+import { checkEnclaveInvariants } from './enclave-invariants';
 import { checkRefillInvariants } from './sched/refills';
 import { releaseTime } from './sched/release-queue';
 import { isRunnable, isSchedulable, scReleased } from './sched/scheduler';
@@ -105,9 +107,13 @@ export function checkInvariants(k: KernelState): string[] {
     if ((bit === 1) !== (k.readyHead[p] !== null))
       out.push(`ready bitmap bit ${p} disagrees with its queue`);
   }
+  for (let w = 0; w < k.readyBitmap.length; w++)
+    if ((((k.readyWords >>> w) & 1) === 1) !== (k.readyBitmap[w] !== 0))
+      out.push(`ready summary bit ${w} disagrees with bitmap word ${w}`);
   if (k.current && !k.current.live) out.push(`the current thread ${k.current.id} is dead`);
   checkReleaseQueue(k, out);
   checkPendingRestarts(k, out);
+  if (k.enclaves.length > 0) checkEnclaveInvariants(k, out);
   return out;
 }
 

@@ -7,6 +7,10 @@
 import type { FaultLabel, Ticks } from '@k5/abi';
 import { GenericPort } from './arch/generic-port';
 import type { ArchPort } from './arch/port';
+import type { AttestationReport } from './enclave/attestation-report';
+import type { DeviceIdentity } from './enclave/device-identity';
+import { type AttestOptions, attest, type EnclaveInfo, enclaveInfo } from './enclave/enclave-info';
+import { DEVICE_SECRET_MIN_LENGTH } from './enclave/sealing';
 import { KernelUsageError } from './errors';
 import { type FastpathStats, newFastpathStats, tryFastpath } from './ipc/fastpath';
 import { checkInvariants } from './invariants';
@@ -42,6 +46,13 @@ export interface KernelOptions {
   minBudget?: number;
   /** Receives Log syscalls. */
   onLog?: (thread: number, level: number, bytes: Uint8Array) => void;
+  /**
+   * The device-unique secret (at least 32 bytes) enclave sealing keys derive from; without it
+   * Enclave_DeriveKey is refused. On hardware: a fused key ({@link generateDeviceSecret}).
+   */
+  deviceSecret?: Uint8Array;
+  /** The device key pair and id that sign enclave attestation reports ({@link generateDeviceIdentity}). */
+  device?: DeviceIdentity;
 }
 
 /** A kernel instance. @public */
@@ -51,6 +62,9 @@ export class Kernel {
   private readonly hooks: SyscallHooks;
   /** Fastpath hit counters, null when the fastpath is off (tests read them). */
   private readonly fastpath: FastpathStats | null;
+  private readonly device: DeviceIdentity | null;
+  /** Attestation reports signed so far (the report counter). */
+  private reports = 0n;
 
   constructor(options: KernelOptions = {}) {
     const port = options.port ?? new GenericPort();
@@ -80,6 +94,17 @@ export class Kernel {
       );
     }
     this.fastpath = options.fastpath === false ? null : newFastpathStats();
+    if (options.deviceSecret !== undefined) {
+      const secret = options.deviceSecret;
+      if (!(secret instanceof Uint8Array) || secret.length < DEVICE_SECRET_MIN_LENGTH) {
+        throw new KernelUsageError(
+          'bad-config',
+          `deviceSecret must be a Uint8Array of at least ${DEVICE_SECRET_MIN_LENGTH} bytes`,
+        );
+      }
+      this.state.deviceSecret = secret.slice();
+    }
+    this.device = options.device ?? null;
     const onLog = options.onLog;
     this.hooks = { onLog: onLog ? (t, level, bytes) => onLog(t.id, level, bytes) : null };
   }
@@ -183,6 +208,33 @@ export class Kernel {
   /** Live threads. */
   threads(): Tcb[] {
     return this.objects().filter((o): o is Tcb => o.type === 1);
+  }
+
+  /** Every live enclave, in creation order. */
+  enclaves(): EnclaveInfo[] {
+    return this.state.enclaves.map(enclaveInfo);
+  }
+
+  /**
+   * Signs an attestation report for the loaded enclave with kernel id `id`: its measurement, the
+   * verifier's nonce, the device id, the report counter and the kernel's clock, signed with the
+   * device key (WebCrypto ECDSA P-256). Verify it with {@link verifyAttestationReport}.
+   * @throws {@link KernelUsageError} `bad-config` without {@link KernelOptions.device},
+   * `no-such-enclave` when no loaded enclave has that id; {@link EnclaveError} for a bad nonce
+   * or user data.
+   */
+  async attestEnclave(
+    id: number,
+    nonce: Uint8Array,
+    options: AttestOptions = {},
+  ): Promise<AttestationReport> {
+    if (this.device === null)
+      throw new KernelUsageError('bad-config', 'attestEnclave needs KernelOptions.device');
+    const e = this.state.enclaves.find((x) => x.id === id && x.loaded);
+    if (e === undefined)
+      throw new KernelUsageError('no-such-enclave', `no loaded enclave has id ${id}`);
+    this.reports++;
+    return attest(e, this.device, nonce, this.reports, this.state.now, options);
   }
 
   /** The object with this id, if live. */

@@ -7,7 +7,7 @@ import { NUM_PRIORITIES, type Ticks } from '@k5/abi';
 import type { ArchPort } from './arch/port';
 import { newResolved, type Resolved } from './cspace/lookup';
 import type { PhysicalMemory } from './memory';
-import type { IrqHandler, KObject, SchedContext, Tcb } from './objects/kobject';
+import type { Enclave, IrqHandler, KObject, SchedContext, Tcb } from './objects/kobject';
 import { type RefillTiming, refillTiming } from './sched/refills';
 import type { TraceSink } from './trace';
 
@@ -29,6 +29,8 @@ export class KernelState {
   readonly readyHead: (Tcb | null)[] = new Array(NUM_PRIORITIES).fill(null);
   readonly readyTail: (Tcb | null)[] = new Array(NUM_PRIORITIES).fill(null);
   readonly readyBitmap = new Uint32Array(NUM_PRIORITIES / 32);
+  /** Bit w set iff readyBitmap[w] is not 0 (seL4's level-1 bitmap): the top priority in O(1). */
+  readyWords = 0;
   /** Every live object. */
   readonly objects = new Set<KObject>();
   nextId = 1;
@@ -57,6 +59,10 @@ export class KernelState {
   readonly irqHandlers: (IrqHandler | null)[] = [];
   /** Threads held by a supervisor's delayed restart (supervision back-off). */
   readonly pendingRestarts: Tcb[] = [];
+  /** Live enclave objects (K5), for the isolation checks that look memory up by address. */
+  readonly enclaves: Enclave[] = [];
+  /** The device-unique secret enclave sealing keys derive from (KernelOptions.deviceSecret). */
+  deviceSecret: Uint8Array | null = null;
 
   constructor(
     port: ArchPort,

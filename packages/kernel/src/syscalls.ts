@@ -22,6 +22,7 @@ import { deliverFault } from './faults/deliver';
 import { capFaultMessage, panicMessage, unknownSyscallMessage } from './faults/messages';
 import { decodeCNode, performCNode } from './objects/cnode';
 import { receiveIPC, sendIPC } from './objects/endpoint';
+import { decodeEnclave, performEnclave } from './objects/enclave';
 import { err, has, type Invocation, lookupFaultWords, SyscallError } from './objects/invocation';
 import type { Endpoint, Notification, Reply, Tcb } from './objects/kobject';
 import { ThreadState } from './objects/kobject';
@@ -159,6 +160,10 @@ export function decodeAndPerform(
     case ObjectType.SchedControl: {
       const op = decodeSchedControl(inv);
       return op instanceof SyscallError ? op : performSchedControl(k, op);
+    }
+    case ObjectType.Enclave: {
+      const op = decodeEnclave(inv);
+      return op instanceof SyscallError ? op : performEnclave(k, op);
     }
     default:
       return err.invalidCapability(0, 'this capability cannot be invoked');

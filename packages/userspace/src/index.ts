@@ -50,6 +50,12 @@ export {
   untypedRetype,
 } from './invoke';
 export {
+  enclaveAddThread,
+  enclaveDeriveKey,
+  enclaveLoad,
+  enclaveMeasurement,
+} from './enclave';
+export {
   connect,
   listen,
   NameServiceLabel,
@@ -62,6 +68,7 @@ export { expectOk, RootEnv, RootTaskError, spawn } from './root/index';
 export { panicText, readFault, RestartBackoff, restartWithBackoff } from './supervisor';
 export { Sys } from './sys';
 
+export type { EnclaveBytesResult, EnclaveLayout, EnclaveThreadStart } from './enclave';
 export type { SchedConfig } from './invoke';
 export type { NameServerConfig } from './name-service';
 export type { Operation, Request, Response, RpcResult } from './rpc';

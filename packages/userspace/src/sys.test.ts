@@ -29,6 +29,10 @@ function fakeContext(arch: ArchName) {
     },
     read8: () => 0,
     write8: () => undefined,
+    // biome-ignore lint/correctness/useYield: the fake machine never waits for host promises
+    *await() {
+      throw new Error('not used');
+    },
   };
   return { ctx, regs, mem };
 }

@@ -8,6 +8,7 @@ import type { Cap, Slot } from './cap';
 import { cdtUnlink } from './cdt';
 import type {
   CNode,
+  Enclave,
   Endpoint,
   IrqHandler,
   KObject,
@@ -21,6 +22,7 @@ import { cancelAllSignals } from '../objects/notification';
 import { replyUnlinkCaller } from '../objects/reply';
 import { finaliseSchedContext, releaseSchedulingOf } from '../objects/schedcontext';
 import { cancelPendingRestart } from '../supervision/restart-queue';
+import { destroyEnclave, leaveEnclave } from '../objects/enclave-isolation';
 import { unmapCap } from '../objects/region';
 import { setThreadState } from '../sched/scheduler';
 import { ThreadState } from '../objects/kobject';
@@ -68,6 +70,14 @@ function finalise(k: KernelState, obj: KObject): void {
     case ObjectType.SchedContext:
       finaliseSchedContext(k, obj as SchedContext);
       break;
+    case ObjectType.Enclave:
+      destroyEnclave(k, obj as Enclave, (t) => {
+        cancelIPC(k, t);
+        cancelPendingRestart(k, t);
+        setThreadState(k, t, ThreadState.Inactive);
+        t.host = null;
+      });
+      break;
     case ObjectType.IrqHandler: {
       // seL4 deletingIRQHandler: the line goes back to inactive and is masked.
       const h = obj as IrqHandler;
@@ -90,6 +100,7 @@ function destroyTcb(k: KernelState, t: Tcb): void {
     t.boundNotification = null;
   }
   releaseSchedulingOf(k, t);
+  leaveEnclave(k, t);
   for (const m of t.mappings.slice()) unmapCap(k, m.cap);
   for (const slot of t.privateSlots) deleteCap(k, slot);
   if (k.current === t) k.current = null;

@@ -11,11 +11,11 @@ import { Measurement } from './measurement';
 import { sha256 } from './primitives';
 
 /**
- * The architectures an enclave can be built for. The code in the encoding (1, 2, 3) is fixed
- * forever; a new architecture gets a new code.
+ * The architectures an enclave can be built for (`generic`: the kernel's generic port). The code
+ * in the encoding (1 to 4) is fixed forever; a new architecture gets a new code.
  * @public
  */
-export type EnclaveArch = 'armv8-m' | 'riscv32' | 'riscv64';
+export type EnclaveArch = 'armv8-m' | 'riscv32' | 'riscv64' | 'generic';
 
 /** Encoding code and address-space size of each {@link EnclaveArch}. */
 const ARCHES: Readonly<
@@ -24,6 +24,7 @@ const ARCHES: Readonly<
   'armv8-m': { code: 1, addressBits: 32 },
   riscv32: { code: 2, addressBits: 32 },
   riscv64: { code: 3, addressBits: 64 },
+  generic: { code: 4, addressBits: 32 },
 };
 
 /**

@@ -27,7 +27,7 @@ export const SEALING_KEY_ID_INFO = 'K5-ENCLAVE-SEAL-KEY-ID';
 /** Blob layout, version 1. */
 const BLOB_MAGIC = ascii('K5SL');
 const ALGORITHM_AES_256_GCM = 1;
-const KEY_ID_LENGTH = 16;
+export const KEY_ID_LENGTH = 16;
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 const OFFSET_VERSION = 4;
@@ -66,7 +66,11 @@ export function generateDeviceSecret(): Uint8Array<ArrayBuffer> {
 }
 
 /** The HKDF info: prefix, NUL, format version, measurement, label length (u8), UTF-8 label. */
-function sealingInfo(prefix: string, measurement: Measurement, label: Uint8Array): Uint8Array {
+export function sealingInfo(
+  prefix: string,
+  measurement: Measurement,
+  label: Uint8Array,
+): Uint8Array {
   return new ByteWriter()
     .bytes(ascii(prefix))
     .u8(0)
@@ -132,6 +136,48 @@ export async function deriveSealingKey(
   );
   keyBytes.fill(0); // the raw key is not needed any more; WebCrypto holds its own copy
   return { cryptoKey, keyId, measurement, label };
+}
+
+/**
+ * Turns the raw key material an enclave thread received from `Enclave_DeriveKey` (32 key bytes,
+ * then 16 key-id bytes) into a {@link SealingKey} that {@link seal} and {@link unseal} accept:
+ * the same key {@link deriveSealingKey} gives for that device secret, measurement and label.
+ *
+ * @throws {@link EnclaveError} `invalid-key` when the material is not 48 bytes,
+ * `invalid-measurement`, `invalid-label`.
+ * @public
+ */
+export async function importSealingKey(
+  material: Uint8Array,
+  measurement: Measurement,
+  label: string,
+): Promise<SealingKey> {
+  if (!isBytes(material) || material.length !== 32 + KEY_ID_LENGTH) {
+    throw new EnclaveError(
+      'invalid-key',
+      `sealing key material is ${32 + KEY_ID_LENGTH} bytes (key, then key id), as Enclave_DeriveKey returns it`,
+    );
+  }
+  if (!(measurement instanceof Measurement)) {
+    throw new EnclaveError('invalid-measurement', 'measurement must be a Measurement');
+  }
+  if (
+    typeof label !== 'string' ||
+    new TextEncoder().encode(label).length > SEALING_LABEL_MAX_LENGTH
+  ) {
+    throw new EnclaveError(
+      'invalid-label',
+      `the label must be a string of at most ${SEALING_LABEL_MAX_LENGTH} UTF-8 bytes`,
+    );
+  }
+  const cryptoKey = await subtleCrypto().importKey(
+    'raw',
+    copyBytes(material.subarray(0, 32)),
+    { name: 'AES-GCM' },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+  return { cryptoKey, keyId: copyBytes(material.subarray(32)), measurement, label };
 }
 
 function checkSealingKey(key: unknown): SealingKey {

@@ -6,6 +6,7 @@
 
 import { FAULT_REPLY_REGISTERS, FAULT_RESUME, messageInfoLabel, messageInfoLength } from '@k5/abi';
 import { getMR } from '../ipc/transfer';
+import { isOutsider } from '../objects/enclave-isolation';
 import { type Tcb, ThreadState } from '../objects/kobject';
 import { setThreadState } from '../sched/scheduler';
 import type { KernelState } from '../state';
@@ -33,7 +34,10 @@ export function completeFaultReply(k: KernelState, replier: Tcb, caller: Tcb): v
     setThreadState(k, caller, ThreadState.Inactive);
     return;
   }
-  const n = Math.min(messageInfoLength(info), FAULT_REPLY_REGISTERS.length);
+  // A handler outside an enclave may restart its thread, never set its registers (K5).
+  const n = isOutsider(replier, caller)
+    ? 0
+    : Math.min(messageInfoLength(info), FAULT_REPLY_REGISTERS.length);
   const pc = k.port.convention.pcRegister;
   for (let i = 0; i < n; i++) {
     const reg = replyRegister(k, i);

@@ -6,6 +6,7 @@
 
 import {
   FaultLabel,
+  HOST_TRAP_AWAIT,
   HOST_TRAP_SYSCALL,
   type HostTask,
   type HostTaskContext,
@@ -14,6 +15,7 @@ import {
 import { AccessKind, type ArchPort, type ContextId } from '../arch/port';
 import { KernelUsageError } from '../errors';
 import type { Kernel } from '../kernel';
+import { HostEnclavePrograms } from './enclave-programs';
 import { type Tcb, ThreadState } from '../objects/kobject';
 
 /** Base of the fake code addresses that name host programs. */
@@ -82,6 +84,26 @@ class HostContext implements HostTaskContext {
     this.kernel.memory.write8(address, value);
   }
 
+  /** The promise this thread waits for, and how it settled (see `await`). */
+  pending: PromiseLike<unknown> | null = null;
+  settled: { ok: boolean; value: unknown } | null = null;
+
+  *await<T>(promise: PromiseLike<T>): Generator<number, T, void> {
+    this.pending = promise;
+    this.settled = null;
+    yield HOST_TRAP_AWAIT;
+    const outcome = this.settled as { ok: boolean; value: unknown } | null;
+    this.settled = null;
+    if (outcome === null) {
+      throw new KernelUsageError(
+        'await-unsettled',
+        'a host task resumed before its promise settled; run the executor with runAsync',
+      );
+    }
+    if (!outcome.ok) throw outcome.value;
+    return outcome.value as T;
+  }
+
   private check(address: number, size: number, kind: AccessKind): void {
     if (
       !this.port.checkAccess(this.ctx, address, size, kind) ||
@@ -93,6 +115,7 @@ class HostContext implements HostTaskContext {
 
 interface HostThread {
   readonly gen: Generator<number, void, void>;
+  readonly ctx: HostContext;
   /** Ticks of work a timer deadline interrupted; spent before the generator resumes. */
   pendingTicks: number;
 }
@@ -106,8 +129,8 @@ function unspent(left: unknown): number {
 export interface RunResult {
   /** Task resumptions performed. */
   readonly steps: number;
-  /** Why it stopped: nothing runnable, or the step limit. */
-  readonly reason: 'idle' | 'step-limit';
+  /** Why it stopped: nothing runnable, the step limit, or a task awaiting a promise (`run` only). */
+  readonly reason: 'idle' | 'step-limit' | 'await';
 }
 
 /** Options of {@link HostExecutor.run}. @public */
@@ -123,6 +146,10 @@ export class HostExecutor {
   readonly kernel: Kernel;
   private readonly programs: HostTask[] = [];
   private readonly names: string[] = [];
+  /** Entry tasks of host-task enclaves, by enclave image name (a port's own runner may share it). */
+  readonly enclavePrograms = new HostEnclavePrograms();
+  /** The thread whose task yielded HOST_TRAP_AWAIT, until its promise settles. */
+  private awaiting: HostThread | null = null;
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
@@ -138,6 +165,16 @@ export class HostExecutor {
     return PROGRAM_BASE + (this.programs.length - 1) * PROGRAM_STRIDE;
   }
 
+  /**
+   * Registers the entry tasks of a host-task enclave under `name`. A thread that starts at entry i
+   * of a loaded enclave whose image is `hostEnclaveImage(name, entries)` runs `entries[i]`, once
+   * the executor has checked the image's digest of that task's source text.
+   * @throws {@link KernelUsageError} `program-address` when the name is taken.
+   */
+  addEnclaveProgram(name: string, entries: readonly HostTask[]): void {
+    this.enclavePrograms.add(name, entries);
+  }
+
   /** Entry addresses by program name. */
   entries(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -150,22 +187,60 @@ export class HostExecutor {
   private start(t: Tcb): HostThread | null {
     const pc = this.kernel.port.readRegister(t.context, this.kernel.port.convention.pcRegister);
     const index = (pc - PROGRAM_BASE) / PROGRAM_STRIDE;
-    const task = Number.isInteger(index) ? this.programs[index] : undefined;
+    const task =
+      (Number.isInteger(index) ? this.programs[index] : undefined) ??
+      this.enclavePrograms.taskFor(this.kernel.memory, t, pc);
     if (!task) {
       this.kernel.fault(t, FaultLabel.VmFault, [pc, pc, 1, AccessKind.Execute]);
       return null;
     }
-    const h: HostThread = { gen: task(new HostContext(this.kernel, t)), pendingTicks: 0 };
+    const ctx = new HostContext(this.kernel, t);
+    const h: HostThread = { gen: task(ctx), ctx, pendingTicks: 0 };
     t.host = h;
     t.state = ThreadState.Running;
     return h;
   }
 
-  /** Runs until no thread is runnable or the step limit. */
+  /**
+   * Runs until no thread is runnable or the step limit. A task that awaits a promise stops the
+   * run with reason `'await'` (it resumes only under {@link HostExecutor.runAsync}).
+   */
   run(options: RunOptions = {}): RunResult {
     const max = options.maxSteps ?? 1_000_000;
     const steps = this.loop(max, options.checkInvariants ?? false);
-    // The loop only stops early when no thread is runnable.
+    if (this.awaiting !== null) return { steps, reason: 'await' };
+    // Otherwise the loop only stops early when no thread is runnable.
+    if (steps < max) return { steps, reason: 'idle' };
+    if (options.maxSteps === undefined) {
+      throw new KernelUsageError(
+        'step-limit',
+        `the system did not go idle within ${max} steps; pass a larger maxSteps or look for a task that never blocks`,
+      );
+    }
+    return { steps, reason: 'step-limit' };
+  }
+
+  /**
+   * Runs like {@link HostExecutor.run}, settling the promises tasks await (`ctx.await`): the
+   * awaiting thread stays current and simulated time stands still until its promise settles.
+   */
+  async runAsync(options: RunOptions = {}): Promise<RunResult> {
+    const max = options.maxSteps ?? 1_000_000;
+    const check = options.checkInvariants ?? false;
+    let steps = 0;
+    for (;;) {
+      steps += this.loop(max - steps, check);
+      const h = this.awaiting;
+      if (h === null || steps >= max) break;
+      this.awaiting = null;
+      const ctx = h.ctx;
+      try {
+        ctx.settled = { ok: true, value: await ctx.pending };
+      } catch (error) {
+        ctx.settled = { ok: false, value: error };
+      }
+      ctx.pending = null;
+    }
     if (steps < max) return { steps, reason: 'idle' };
     if (options.maxSteps === undefined) {
       throw new KernelUsageError(
@@ -185,6 +260,7 @@ export class HostExecutor {
     const k = this.kernel;
     const state = k.state;
     let steps = 0;
+    if (this.awaiting !== null) return 0; // a task waits for its promise: only runAsync goes on
     while (steps < max) {
       const t = state.current;
       if (t === null) break;
@@ -212,7 +288,10 @@ export class HostExecutor {
       }
       if (r.done === true) this.taskReturned(t);
       else if (r.value === HOST_TRAP_SYSCALL) k.syscall(t);
-      else h.pendingTicks = unspent(k.advance(r.value));
+      else if (r.value === HOST_TRAP_AWAIT) {
+        this.awaiting = h;
+        break;
+      } else h.pendingTicks = unspent(k.advance(r.value));
       if (check) k.assertInvariants();
     }
     return steps;

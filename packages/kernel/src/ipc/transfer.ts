@@ -17,6 +17,7 @@ import {
 import { Cap, type Slot } from '../cspace/cap';
 import { cdtInsert, placeCap } from '../cspace/cdt';
 import { lookupSlotForThread, resolveAddressBits } from '../cspace/lookup';
+import { isOutsider } from '../objects/enclave-isolation';
 import type { Endpoint, Tcb } from '../objects/kobject';
 import type { KernelState } from '../state';
 
@@ -134,6 +135,9 @@ export function transferMessage(
     const s = sender.context;
     const r = receiver.context;
     for (let i = 0; i < length; i++) port.setResult(r, 2 + i, port.argument(s, 2 + i));
+  } else if (sender.faultWords !== null && isOutsider(receiver, sender)) {
+    // A fault of an enclave thread reaches a handler outside the enclave redacted (K5).
+    for (let i = 0; i < length; i++) setMR(k, receiver, i, 0);
   } else {
     for (let i = 0; i < length; i++) setMR(k, receiver, i, getMR(k, sender, i));
   }

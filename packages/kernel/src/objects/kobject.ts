@@ -173,6 +173,24 @@ export class Region extends KObjectBase {
   readonly type = ObjectType.Region;
 }
 
+/**
+ * A K5 enclave: its own memory (the object's whole size), loaded once from an image and measured,
+ * with declared entry points and the threads that run inside it. @public
+ */
+export class Enclave extends KObjectBase {
+  readonly type = ObjectType.Enclave;
+  /** Set by Enclave_Load; nothing runs inside before. */
+  loaded = false;
+  /** Entry addresses (absolute), in entry-number order. */
+  entries: readonly number[] = [];
+  imageLength = 0;
+  stackSize = 0;
+  /** SHA-256 over the identity encoding of image and layout; null until loaded. */
+  measurement: Uint8Array | null = null;
+  /** The threads that joined it with Enclave_AddThread. */
+  readonly threads: Tcb[] = [];
+}
+
 /** The boot-time SchedControl object. @public */
 export class SchedControl extends KObjectBase {
   readonly type = ObjectType.SchedControl;
@@ -268,6 +286,8 @@ export class Tcb extends KObjectBase {
   inReadyQueue = false;
   schedNext: Tcb | null = null;
   schedPrev: Tcb | null = null;
+  /** The enclave this thread runs inside (K5), or null for an ordinary thread. */
+  enclave: Enclave | null = null;
   /** Name for traces and debugging. */
   name = '';
   /** Opaque per-thread state of the host-task executor (its generator). */
@@ -302,4 +322,5 @@ export type KObject =
   | Region
   | SchedControl
   | IrqControl
-  | IrqHandler;
+  | IrqHandler
+  | Enclave;

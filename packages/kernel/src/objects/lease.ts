@@ -6,6 +6,7 @@
 import { InvocationLabel, LeaseAttribute } from '@k5/abi';
 import { AccessKind } from '../arch/port';
 import type { KernelState } from '../state';
+import { enclaveAt } from './enclave-isolation';
 import { err, type Invocation, type SyscallError } from './invocation';
 import type { Reply, Tcb } from './kobject';
 
@@ -47,6 +48,9 @@ export function decodeLease(inv: Invocation): LeaseOp | SyscallError {
   if ((lease.attributes & need) === 0)
     return err.illegalOperation(`the lease is not ${isRead ? 'readable' : 'writable'}`);
   const server: Tcb = inv.thread;
+  const owner = enclaveAt(inv.k, lease.address + offset, n);
+  if (owner !== null && server.enclave !== owner)
+    return err.illegalOperation('the lease lies in enclave memory, which only the enclave reaches');
   const kind = isRead ? AccessKind.Write : AccessKind.Read;
   if (n > 0 && !inv.k.port.checkAccess(server.context, address, n, kind)) {
     return err.invalidArgument(

@@ -24,6 +24,15 @@ export function syncMemoryMap(k: KernelState, t: Tcb): void {
     size: 2 ** m.region.sizeBits,
     access: m.access,
   }));
+  // An enclave thread also reaches its enclave's whole memory (K5).
+  const e = t.enclave;
+  if (e !== null) {
+    grants.push({
+      base: e.base,
+      size: 2 ** e.sizeBits,
+      access: AccessKind.Read | AccessKind.Write | AccessKind.Execute,
+    });
+  }
   k.port.setMemoryMap(t.context, grants);
 }
 

@@ -20,6 +20,7 @@ import { cancelPendingRestart } from '../supervision/restart-queue';
 import { decodeSupervision, performSupervision, type SupervisionOp } from '../supervision/restart';
 import { updateCapData } from './cnode';
 import { cancelIPC } from './endpoint';
+import { isOutsider } from './enclave-isolation';
 import { cancelYieldTo } from './schedcontext';
 import { err, has, type Invocation, type SyscallError } from './invocation';
 import {
@@ -30,6 +31,16 @@ import {
   type Tcb,
   ThreadState,
 } from './kobject';
+
+/** TCB methods that would read or change an enclave thread's private state (K5 isolation). */
+const ENCLAVE_PRIVATE_LABELS: ReadonlySet<number> = new Set([
+  InvocationLabel.TcbReadRegisters,
+  InvocationLabel.TcbWriteRegisters,
+  InvocationLabel.TcbCopyRegisters,
+  InvocationLabel.TcbConfigure,
+  InvocationLabel.TcbSetSpace,
+  InvocationLabel.TcbSetIpcBuffer,
+]);
 
 /** A checked TCB operation. */
 export type TcbOp =
@@ -133,6 +144,11 @@ const isErr = (x: unknown): x is SyscallError =>
 export function decodeTcb(inv: Invocation): TcbOp | SyscallError {
   const tcb = inv.cap.obj as Tcb;
   const regCount = inv.k.port.registerCount;
+  if (isOutsider(inv.thread, tcb) && ENCLAVE_PRIVATE_LABELS.has(inv.label)) {
+    return err.illegalOperation(
+      'the registers, CSpace and IPC buffer of an enclave thread are not reachable from outside its enclave',
+    );
+  }
   switch (inv.label) {
     case InvocationLabel.TcbReadRegisters: {
       if (inv.length < 2) return err.truncated('TCB_ReadRegisters needs flags and count');

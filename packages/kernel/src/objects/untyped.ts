@@ -24,6 +24,7 @@ import type { KernelState } from '../state';
 import { err, type Invocation, type SyscallError } from './invocation';
 import {
   CNode,
+  Enclave,
   Endpoint,
   type KObject,
   Notification,
@@ -201,6 +202,10 @@ export function createObject(
       break;
     case ObjectType.Reply:
       obj = new Reply(id, base, 4, parent);
+      break;
+    case ObjectType.Enclave:
+      obj = new Enclave(id, base, Math.max(userSizeBits, MIN_REGION_BITS), parent);
+      k.enclaves.push(obj);
       break;
     default:
       obj = new Region(id, base, Math.max(userSizeBits, MIN_REGION_BITS), parent);

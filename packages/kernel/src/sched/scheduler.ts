@@ -59,21 +59,23 @@ export function resumeSchedContext(k: KernelState, sc: SchedContext | null): voi
 }
 
 function setBit(k: KernelState, prio: number): void {
-  k.readyBitmap[prio >>> 5]! |= 1 << (prio & 31);
+  const w = prio >>> 5;
+  k.readyBitmap[w]! |= 1 << (prio & 31);
+  k.readyWords |= 1 << w;
 }
 
 function clearBit(k: KernelState, prio: number): void {
-  k.readyBitmap[prio >>> 5]! &= ~(1 << (prio & 31));
+  const w = prio >>> 5;
+  k.readyBitmap[w]! &= ~(1 << (prio & 31));
+  if (k.readyBitmap[w] === 0) k.readyWords &= ~(1 << w);
 }
 
-/** The highest priority with a ready thread, or -1. */
+/** The highest priority with a ready thread, or -1 (two count-leading-zeros, seL4's two levels). */
 export function highestReadyPriority(k: KernelState): number {
-  const bm = k.readyBitmap;
-  for (let w = bm.length - 1; w >= 0; w--) {
-    const word = bm[w]!;
-    if (word !== 0) return w * 32 + 31 - Math.clz32(word);
-  }
-  return -1;
+  const words = k.readyWords;
+  if (words === 0) return -1;
+  const w = 31 - Math.clz32(words);
+  return w * 32 + 31 - Math.clz32(k.readyBitmap[w]!);
 }
 
 /** Puts a thread at the head of its priority's queue (seL4 tcbSchedEnqueue). */

@@ -11,6 +11,7 @@ import { Cap, type Slot } from '../cspace/cap';
 import { cdtInsert, placeCap } from '../cspace/cdt';
 import { deleteCap } from '../cspace/delete';
 import { writeKernelReply } from '../ipc/transfer';
+import { isOutsider } from '../objects/enclave-isolation';
 import { err, has, type Invocation, type SyscallError } from '../objects/invocation';
 import { type CNode, type Reply, type Tcb, ThreadState } from '../objects/kobject';
 import { replyUnlinkCaller } from '../objects/reply';
@@ -21,7 +22,7 @@ import { cancelPendingRestart, scheduleRestart } from './restart-queue';
 /** A checked supervision operation on a TCB. */
 export type SupervisionOp =
   | { readonly kind: 'SetSupervisor'; readonly tcb: Tcb; readonly from: Slot | null }
-  | { readonly kind: 'GetFault'; readonly tcb: Tcb }
+  | { readonly kind: 'GetFault'; readonly tcb: Tcb; readonly redact: boolean }
   | {
       readonly kind: 'Restart';
       readonly tcb: Tcb;
@@ -44,11 +45,13 @@ export function decodeSupervision(inv: Invocation, tcb: Tcb): SupervisionOp | Sy
       return { kind: 'SetSupervisor', tcb, from: slot };
     }
     case InvocationLabel.TcbGetFault:
-      return { kind: 'GetFault', tcb };
+      return { kind: 'GetFault', tcb, redact: isOutsider(inv.thread, tcb) };
     case InvocationLabel.TcbRestart: {
       if (tcb === inv.thread)
         return err.illegalOperation('TCB_Restart: a thread cannot restart itself');
       const explicit = inv.length >= 3;
+      if (explicit && tcb.enclave !== null)
+        return err.illegalOperation('TCB_Restart: an enclave thread restarts only at its entry');
       return {
         kind: 'Restart',
         tcb,
@@ -62,9 +65,13 @@ export function decodeSupervision(inv: Invocation, tcb: Tcb): SupervisionOp | Sy
   }
 }
 
-/** The words TCB_GetFault returns: label, generation, time (low word), length, the words. */
-export function faultReport(t: Tcb): number[] {
-  const words = t.lastFaultWords;
+/**
+ * The words TCB_GetFault returns: label, generation, time (low word), length, the words (none when
+ * `redact`).
+ */
+export function faultReport(t: Tcb, redact = false): number[] {
+  // Outside an enclave, its threads' faults show the label and when, never addresses or values.
+  const words = redact ? [] : t.lastFaultWords;
   const n = Math.min(words.length, MSG_MAX_LENGTH - 4);
   const out = [t.lastFaultLabel, t.generation, t.lastFaultTime >>> 0, n];
   for (let i = 0; i < n; i++) out.push(words[i]!);
@@ -159,12 +166,15 @@ export function performSupervision(k: KernelState, op: SupervisionOp): number[] 
         cdtInsert(src, copy);
         placeCap(t.supervisorSlot, copy);
       }
-      t.restartIp = k.port.readRegister(t.context, k.port.convention.pcRegister);
-      t.restartSp = k.port.readRegister(t.context, k.port.convention.spRegister);
+      // An enclave thread keeps the entry Enclave_AddThread gave it as its restart point.
+      if (t.enclave === null) {
+        t.restartIp = k.port.readRegister(t.context, k.port.convention.pcRegister);
+        t.restartSp = k.port.readRegister(t.context, k.port.convention.spRegister);
+      }
       return [];
     }
     case 'GetFault':
-      return faultReport(op.tcb);
+      return faultReport(op.tcb, op.redact);
     case 'Restart':
       return [restartThread(k, op.tcb, op.delay, op.ip, op.sp)];
   }

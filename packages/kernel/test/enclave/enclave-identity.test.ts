@@ -50,7 +50,7 @@ const exampleEncoding = [
 /** The measurement of the example, also quoted in docs/enclaves.md. */
 const EXAMPLE_MEASUREMENT = '00b77571bc770d07ee06d4b219e20a297883358db41a45425cfabe55ed9845b1';
 
-const ARCH_CODE = { 'armv8-m': 1, riscv32: 2, riscv64: 3 } as const;
+const ARCH_CODE = { 'armv8-m': 1, riscv32: 2, riscv64: 3, generic: 4 } as const;
 
 /** An independent encoder following the docs with Node's Buffer, for the differential property. */
 function referenceEncoding(d: EnclaveDescription): Buffer {
