@@ -1,8 +1,9 @@
 // Benchmarks of @k5/kernel: Call/ReplyRecv round trips between two host tasks (beside two bare
 // generators passing the same message), with 10, 1,000 and 10,000 threads alive, and the IPC
-// fastpath against the slow path (ratio = speed-up); CSpace lookup at depth 1 and 4; revoke of
-// 100,000 derived caps (total time and the longest single step); the MCS figures of mcs.ts.
-import { encodeMessageInfo, ObjectType, Rights } from '@k5/abi';
+// fastpath against the slow path (ratio = speed-up); the round trip's kernel and host shares
+// (ipc-breakdown.ts); CSpace lookup at depth 1 and 4; revoke of 100,000 derived caps (total time
+// and the longest single step); the MCS figures of mcs.ts.
+import { ObjectType, Rights } from '@k5/abi';
 import { type BenchFigure, runBenchmarks } from '@k5/bench';
 import { Cap } from '../src/cspace/cap';
 import { cdtInsert, placeCap } from '../src/cspace/cdt';
@@ -11,88 +12,9 @@ import { newResolved, resolveAddressBits } from '../src/cspace/lookup';
 import { createKernel } from '../src/kernel';
 import type { CNode } from '../src/objects/kobject';
 import { createObject, originalCap } from '../src/objects/untyped';
-import { C, makeFixture, type ThreadSpec } from '../test/fixture';
+import { hostFloorBenchCase, kernelEntriesBenchCase } from './ipc-breakdown';
+import { bareBaseline, fastpathCalls, ipcSystem, ROUND_TRIPS } from './ipc-system';
 import { mcsBenchCases } from './mcs';
-
-const ROUND_TRIPS = 1000;
-
-function ipcSystem(alive: number, fastpath = true) {
-  const specs: ThreadSpec[] = [
-    {
-      name: 'server',
-      priority: 120,
-      *body(sys) {
-        yield* sys.recv(C.ep(0), C.reply);
-        for (;;) {
-          sys.setMR(0, sys.getMR(0) + 1);
-          yield* sys.replyRecv(C.ep(0), encodeMessageInfo(0, 4), C.reply);
-        }
-      },
-    },
-    {
-      name: 'client',
-      priority: 100,
-      *body(sys) {
-        let x = 0;
-        for (;;) {
-          sys.setMR(0, x);
-          sys.setMR(1, 1);
-          sys.setMR(2, 2);
-          sys.setMR(3, 3);
-          yield* sys.call(C.ep(0), encodeMessageInfo(1, 4));
-          x = sys.getMR(0);
-        }
-      },
-    },
-  ];
-  // Idle threads that stay alive, blocked on another endpoint.
-  for (let i = 2; i < alive; i++) {
-    specs.push({
-      name: `idle${i}`,
-      priority: 50 + (i % 100),
-      *body(sys) {
-        yield* sys.recv(C.ep(3), 0);
-      },
-    });
-  }
-  const f = makeFixture(specs);
-  // The fixture builds its kernel with the default options; the slow-path figure switches the
-  // fastpath off through the kernel's private counters field (what `fastpath: false` does).
-  if (!fastpath) (f.kernel as unknown as { fastpath: unknown }).fastpath = null;
-  f.executor.run({ maxSteps: alive * 2 + 10 });
-  return f;
-}
-
-function bareBaseline() {
-  const box = new Uint32Array(6);
-  function* client(): Generator<void, void, void> {
-    let x = 0;
-    for (;;) {
-      box[0] = x;
-      box[1] = 1;
-      box[2] = 2;
-      box[3] = 3;
-      box[5] = encodeMessageInfo(1, 4);
-      yield;
-      x = box[0]!;
-    }
-  }
-  function* server(): Generator<void, void, void> {
-    for (;;) {
-      box[0] = box[0]! + 1;
-      box[5] = encodeMessageInfo(0, 4);
-      yield;
-    }
-  }
-  const c = client();
-  const s = server();
-  return () => {
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      c.next();
-      s.next();
-    }
-  };
-}
 
 const baseline = bareBaseline();
 const cases = [10, 1000, 10_000].map((alive) => {
@@ -113,8 +35,8 @@ function fastpathCase() {
   const fast = ipcSystem(10);
   const slow = ipcSystem(10, false);
   fast.executor.run({ maxSteps: 2 * ROUND_TRIPS });
-  const hits = (fast.kernel as unknown as { fastpath: { calls: number } }).fastpath.calls;
-  if (hits === 0) throw new Error('the fastpath did not fire in the fastpath figure');
+  if (fastpathCalls(fast) === 0)
+    throw new Error('the fastpath did not fire in the fastpath figure');
   return {
     name: 'ipc/call-replyrecv/fastpath-vs-slowpath',
     unit: 'ops/s' as const,
@@ -190,8 +112,10 @@ function revokeFigures(): BenchFigure[] {
 await runBenchmarks('@k5/kernel', [
   ...cases,
   fastpathCase(),
+  kernelEntriesBenchCase,
   lookupCase(1),
   lookupCase(4),
   ...revokeFigures(),
   ...mcsBenchCases,
+  hostFloorBenchCase,
 ]);

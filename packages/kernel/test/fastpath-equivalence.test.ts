@@ -99,6 +99,11 @@ function body(plan: ThreadPlan): ThreadSpec['body'] {
   };
 }
 
+/** Removes the port's optional bulk register copy, so that the fastpath copies one by one. */
+function withoutBulkCopy(f: Fixture): void {
+  (f.kernel.port as { copyRegisters?: unknown }).copyRegisters = undefined;
+}
+
 function build(plans: readonly ThreadPlan[], fastpath: boolean, trace = false): Fixture {
   const f = makeFixture(
     plans.map((p, i) => ({
@@ -309,9 +314,10 @@ const serverScenarioArb: fc.Arbitrary<ThreadPlan[]> = fc
   ]);
 
 /** Runs both kernels in lock step, comparing after every step; returns the fastpath hits. */
-function runBoth(plans: readonly ThreadPlan[]): number {
+function runBoth(plans: readonly ThreadPlan[], bulkCopy = true): number {
   const fast = build(plans, true);
   const slow = build(plans, false);
+  if (!bulkCopy) withoutBulkCopy(fast);
   expect(snapshot(fast)).toBe(snapshot(slow));
   for (let step = 0; step < MAX_STEPS; step++) {
     const a = fast.executor.run({ maxSteps: 1, checkInvariants: true });
@@ -394,6 +400,19 @@ describe('IPC fastpath equivalence', () => {
         runBoth(clientServer(client, server, length));
       }
     }
+  });
+
+  it('matches the slow path on a port without the bulk register copy', () => {
+    let hits = 0;
+    for (const length of [0, 1, 3, 4, 5]) {
+      for (const [client, server] of [
+        [100, 120],
+        [120, 100],
+      ] as const) {
+        hits += runBoth(clientServer(client, server, length), false);
+      }
+    }
+    expect(hits).toBeGreaterThan(0);
   });
 
   it('emits the same trace with the fastpath enabled (a trace sink makes it bail)', () => {

@@ -1,11 +1,13 @@
 // The fastpath's capability lookup (lookupCapFast) finds exactly the capability the slow path's
 // resolveAddressBits finds at full word depth, and null whenever that lookup faults or the slot
 // is empty: random CSpaces of one to three guarded CNodes, addresses that mostly follow the tree.
+// The fastpath's inline one-level case (lookupCapOneLevel) finds what lookupCapFast finds.
 import { ObjectType, Rights, WORD_BITS } from '@k5/abi';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cap } from '../src/cspace/cap';
 import { lookupCapFast, newResolved, resolveAddressBits } from '../src/cspace/lookup';
+import { lookupCapOneLevel } from '../src/ipc/fastpath';
 import { CNode, Endpoint } from '../src/objects/kobject';
 
 interface Level {
@@ -93,5 +95,57 @@ describe('lookupCapFast', () => {
     const ep = new Endpoint(1, 0, 4, null);
     expect(lookupCapFast(null, 0)).toBeNull();
     expect(lookupCapFast(new Cap(ObjectType.Endpoint, ep, Rights.All), 0)).toBeNull();
+  });
+});
+
+describe('lookupCapOneLevel', () => {
+  /** A CNode whose guard and radix take the whole word (the usual CSpace). */
+  const wholeWord = fc
+    .record({ radix: fc.integer({ min: 1, max: 8 }), guard: fc.nat() })
+    .map(({ radix, guard }) => ({
+      radix,
+      guardBits: WORD_BITS - radix,
+      guard: guard % 2 ** (WORD_BITS - radix),
+      link: 0,
+    }));
+
+  it('finds what lookupCapFast finds in a one-level CSpace, for any address', () => {
+    fc.assert(
+      fc.property(
+        wholeWord,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.nat(),
+        fc.boolean(),
+        (l, filled, low, follow) => {
+          const root = build([l], filled);
+          const cptr = follow ? followingAddress([l], low) : low >>> 0;
+          expect(lookupCapOneLevel(root, cptr)).toBe(lookupCapFast(root, cptr));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('falls back to lookupCapFast for every other CSpace shape', () => {
+    fc.assert(
+      fc.property(
+        fc.array(level, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.nat(),
+        fc.boolean(),
+        (levels, filled, low, follow) => {
+          const root = build(levels, filled);
+          const cptr = follow ? followingAddress(levels, low) : low >>> 0;
+          expect(lookupCapOneLevel(root, cptr)).toBe(lookupCapFast(root, cptr));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a missing or non-CNode root finds nothing', () => {
+    const ep = new Endpoint(1, 0, 4, null);
+    expect(lookupCapOneLevel(null, 0)).toBeNull();
+    expect(lookupCapOneLevel(new Cap(ObjectType.Endpoint, ep, Rights.All), 0)).toBeNull();
   });
 });

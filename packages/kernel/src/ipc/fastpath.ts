@@ -6,7 +6,10 @@
 // the fastpath writes exactly that outcome: same registers, reply links, queues, thread states,
 // scheduler state, time charged and timer. test/fastpath-equivalence.test.ts checks this step by
 // step against the slow path; a change to the slow path's rules must be mirrored here (or a new
-// bail-out added). Relies on cspace/lookup.ts, the scheduler, budget and timer modules.
+// bail-out added). Every instruction counts here (the kernel-entries figure of the bench): the
+// one-level CSpace lookup is inline, MRs move with the port's bulk copy when it has one, the
+// ready bitmap is read unrolled, nothing is charged when no time was consumed. Relies on
+// cspace/lookup.ts, the scheduler, budget and timer modules.
 
 import {
   FAST_MESSAGE_REGISTERS,
@@ -17,9 +20,12 @@ import {
   Rights,
   Syscall,
   type Ticks,
+  WORD_BITS,
 } from '@k5/abi';
+import type { Cap } from '../cspace/cap';
 import { lookupCapFast } from '../cspace/lookup';
 import {
+  type CNode,
   type Endpoint,
   EndpointState,
   NO_LEASES,
@@ -28,7 +34,7 @@ import {
   type Tcb,
   ThreadState,
 } from '../objects/kobject';
-import { budgetLeft, commitTime } from '../sched/budget';
+import { commitTime } from '../sched/budget';
 import { type KernelState, SchedulerAction } from '../state';
 import { queueInsert } from './queue';
 
@@ -68,28 +74,62 @@ export function tryFastpath(k: KernelState, t: Tcb, stats: FastpathStats): boole
 }
 
 /**
- * The entry starts from the plain state: the running budget is not used up (the slow path's
- * entry check would end the slice), the scheduler will resume `t`, nothing waits for a refill
- * or a delayed restart (schedule's wake-ups have nothing to do), `t` is in no queue and is a
- * plain thread (checked here once for both fast syscalls).
+ * The entry starts from the plain state: the scheduler will resume `t`, nothing waits for a
+ * refill or a delayed restart (schedule's wake-ups have nothing to do), `t` is in no queue, is a
+ * plain thread and is charged to its own context, which can pay for the entry (the slow path's
+ * entry check would otherwise end the slice). Checked here once for both fast syscalls.
  */
 function isQuietEntry(k: KernelState, t: Tcb): boolean {
+  const sc = t.sc;
+  // Every entry ends with the current thread's context charged (switchSchedContext); anything
+  // else is left to the slow path. With it, budgetLeft(k) is the refill check below.
+  if (sc === null || sc !== k.curSc || k.current !== t) return false;
+  if (
+    k.action !== SchedulerAction.ResumeCurrent ||
+    k.candidate !== null ||
+    k.releaseQueue.length !== 0 ||
+    k.pendingRestarts.length !== 0 ||
+    t.inReadyQueue ||
+    (t.state !== ThreadState.Running && t.state !== ThreadState.Restart) ||
+    t.inReleaseQueue ||
+    t.yieldTo !== null ||
+    t.faultWords !== null ||
+    !sc.live ||
+    sc.reply !== null
+  )
+    return false;
+  const refills = sc.refills;
+  // isPlainThread's release check and budgetLeft's budget check (unconfigured: unlimited).
   return (
-    k.action === SchedulerAction.ResumeCurrent &&
-    k.candidate === null &&
-    k.current === t &&
-    k.releaseQueue.length === 0 &&
-    k.pendingRestarts.length === 0 &&
-    !t.inReadyQueue &&
-    (t.state === ThreadState.Running || t.state === ThreadState.Restart) &&
-    isPlainThread(k, t) &&
-    budgetLeft(k)
+    refills === null ||
+    (!sc.sporadic &&
+      refills.isReleased(k.now as Ticks) &&
+      refills.isSufficient(k.consumed as Ticks))
   );
 }
 
 /** A message that fits the fast registers and carries no caps. */
 function isFastMessage(info: number): boolean {
   return messageInfoExtraCaps(info) === 0 && messageInfoLength(info) <= FAST_MESSAGE_REGISTERS;
+}
+
+/**
+ * lookupCapFast with the usual CSpace, one CNode whose guard and radix take the whole word,
+ * resolved inline (no loop, no call): the guard is the address's top bits, the slot index the
+ * rest. Every other shape goes to lookupCapFast. Same result (test/fastpath-lookup.test.ts).
+ */
+export function lookupCapOneLevel(root: Cap | null, cptr: number): Cap | null {
+  if (root !== null && root.type === ObjectType.CNode) {
+    const cnode = root.obj as CNode;
+    const radix = cnode.radix;
+    const guardBits = root.guardBits;
+    // Both widths in 1..31, so both shifts below are exact.
+    if (guardBits + radix === WORD_BITS && radix !== 0 && guardBits !== 0) {
+      if (cptr >>> radix !== root.guard) return null;
+      return cnode.slots[cptr & ((1 << radix) - 1)]!.cap;
+    }
+  }
+  return lookupCapFast(root, cptr);
 }
 
 /**
@@ -127,21 +167,21 @@ function deliver(k: KernelState, from: Tcb, to: Tcb, info: number, badge: number
   const s = from.context;
   const r = to.context;
   const length = messageInfoLength(info);
-  for (let i = 0; i < length; i++) port.setResult(r, 2 + i, port.argument(s, 2 + i));
+  // MR i is slot 2 + i (isFastMessage: length <= FAST_MESSAGE_REGISTERS).
+  if (port.copyRegisters !== undefined) port.copyRegisters(s, r, 2, length);
+  else for (let i = 0; i < length; i++) port.setResult(r, 2 + i, port.argument(s, 2 + i));
   port.setResult(r, 0, badge);
   port.setResult(r, 1, ((info & LABEL_BITS) | length) >>> 0);
 }
 
 /**
- * Whether a ready thread is more urgent than priority `p` (highestReadyPriority() > p), reading
- * only the bitmap words at and above `p`'s.
+ * Whether a ready thread is more urgent than priority `p` (highestReadyPriority() > p): a
+ * non-empty bitmap word above `p`'s (the level-1 summary), or a bit above `p`'s in its own word.
  */
-function readyAbove(k: KernelState, p: number): boolean {
-  const bm = k.readyBitmap;
+export function readyAbove(k: KernelState, p: number): boolean {
   const own = p >>> 5;
-  for (let w = bm.length - 1; w > own; w--) if (bm[w] !== 0) return true;
-  // Bits of `p`'s word above its own bit (two shifts: a shift by 32 would be a shift by 0).
-  return (bm[own]! >>> (p & 31)) >>> 1 !== 0;
+  // Two shifts each: a shift by 32 would be a shift by 0.
+  return (k.readyWords >>> own) >>> 1 !== 0 || (k.readyBitmap[own]! >>> (p & 31)) >>> 1 !== 0;
 }
 
 /**
@@ -163,7 +203,8 @@ function switchTo(k: KernelState, next: Tcb): void {
     if (refills !== null && !sc.sporadic) refills.unblockCheck(k.now as Ticks);
   }
   if (k.reprogram) {
-    commitTime(k);
+    // commitTime charges nothing when nothing was consumed (host tasks that only do IPC).
+    if (k.consumed !== 0) commitTime(k);
     k.curSc = sc;
     k.reprogram = false;
     const deadline = refills === null ? null : k.now + refills.capacity(k.consumed as Ticks);
@@ -187,7 +228,7 @@ function fastCall(k: KernelState, t: Tcb): boolean {
   const ctx = t.context;
   const info = port.argument(ctx, 1);
   if (!isFastMessage(info)) return false;
-  const cap = lookupCapFast(t.cspaceSlot.cap, port.argument(ctx, 0));
+  const cap = lookupCapOneLevel(t.cspaceSlot.cap, port.argument(ctx, 0));
   if (cap === null || cap.type !== ObjectType.Endpoint) return false;
   const rights = cap.rights;
   // Without Write the Call fails; without Grant or GrantReply the caller is not linked.
@@ -241,14 +282,14 @@ function fastReplyRecv(k: KernelState, t: Tcb): boolean {
   const replyCptr = port.argument(ctx, 6);
   if (replyCptr === 0) return false;
   const root = t.cspaceSlot.cap;
-  const replyCap = lookupCapFast(root, replyCptr);
+  const replyCap = lookupCapOneLevel(root, replyCptr);
   if (replyCap === null || replyCap.type !== ObjectType.Reply) return false;
   const reply = replyCap.obj as Reply;
   const caller = reply.caller;
   if (caller === null || caller.state !== ThreadState.BlockedOnReply || !isPlainReply(reply))
     return false;
   if (!isPlainThread(k, caller) || caller.sc === t.sc) return false;
-  const epCap = lookupCapFast(root, port.argument(ctx, 0));
+  const epCap = lookupCapOneLevel(root, port.argument(ctx, 0));
   if (epCap === null || epCap.type !== ObjectType.Endpoint || (epCap.rights & Rights.Read) === 0)
     return false;
   const ep = epCap.obj as Endpoint;
