@@ -130,6 +130,10 @@ export interface FaultStatus {
   readonly bfar?: number;
   /** A simulator that knows the direction of the data access can say so. */
   readonly dataAccess?: 'read' | 'write';
+  /** SFSR (TrustZone-M), when the fault is a SecureFault: then CFSR is 0 and {@link decodeFault} says `none`. */
+  readonly sfsr?: number;
+  /** SFAR, valid when SFSR.SFARVALID is set. */
+  readonly sfar?: number;
 }
 
 const USAGE: readonly [number, UsageFaultCause][] = [

@@ -289,8 +289,26 @@ export {
 export type {
   ArmV8mPortOptions,
   DeliveredInterrupt,
+  InterruptEntry,
   InterruptSink,
+  PortFault,
+  PortSecureFault,
 } from './port/armv8m-port';
+export {
+  EnclaveAttribution,
+  gatewayGranules,
+  planEnclaveSau,
+  WHOLE_ADDRESS_SPACE,
+} from './port/enclave-sau';
+export {
+  APSR_FLAGS,
+  EXC_RETURN_NS_HANDLER_NS_THREAD,
+  EXC_RETURN_NS_HANDLER_SECURE_THREAD,
+  EXC_RETURN_SECURE_HANDLER_NS_THREAD,
+  readSecureContext,
+  stackSecureContext,
+} from './port/secure-preemption';
+export type { SecureContext, SecureStacking } from './port/secure-preemption';
 export { faultMessage } from './port/fault-message';
 export type { KernelFaultMessage } from './port/fault-message';
 export { grantsToRequests, solveGrants } from './port/grants';

@@ -6,18 +6,25 @@
 // It also gives a simulator the two transitions around the kernel: SVC entry (hardware stacking,
 // then the software save) and exception return into the chosen thread. Relies on @k5/abi's armv8m
 // syscall convention, @k5/kernel's ArchPort contract and this package's models.
+// TrustZone-M: the kernel runs Secure privileged, ordinary threads Non-secure unprivileged (MPU_NS
+// regions), enclave threads Secure unprivileged (MPU_S regions). The SAU attributes every loaded
+// enclave's memory Secure and the granules of its declared entries Non-secure callable
+// (`enclave-sau.ts`); an interrupt preempting an enclave stacks and clears its registers
+// (`secure-preemption.ts`).
 
 import { SYSCALL_CONVENTIONS, type SyscallConvention } from '@k5/abi';
 import {
   AccessKind,
   type ArchPort,
   type ContextId,
+  type EnclaveDomain,
   type InterruptController,
   type MemoryGrant,
 } from '@k5/kernel';
 import { ExceptionModelError } from '../errors';
 import {
   BASIC_FRAME_WORDS,
+  EXC_RETURN_S,
   EXC_RETURN_THREAD_PSP,
   type ExceptionEntry,
   exceptionEntry,
@@ -40,6 +47,7 @@ import {
 import { applyPmsav8Solution, type Pmsav8Solution } from '../mpu/solver-v8';
 import { ExceptionNumber, IRQ_BASE, Nvic } from '../nvic';
 import {
+  CONTROL_FPCA,
   CONTROL_NPRIV,
   CONTROL_SPSEL,
   RegisterFile,
@@ -49,11 +57,24 @@ import {
   XPSR_STACK_ALIGN,
   XPSR_T,
 } from '../registers';
+import { type Idau, Sau } from '../sau';
 import { SysTick } from '../systick';
+import type { AddressRange } from '../trustzone/layout';
+import { checkNonSecureAccess } from '../trustzone/nonsecure-access';
+import type { SecurityState } from '../trustzone/secure-core';
+import type { SecureFault } from '../trustzone/sfsr';
 import { newSavedContext, type SavedContext } from '../trap-abi';
+import { EnclaveAttribution, WHOLE_ADDRESS_SPACE } from './enclave-sau';
 import { faultMessage, type KernelFaultMessage } from './fault-message';
 import { solveGrants } from './grants';
 import { ArmV8mPortError } from './port-errors';
+import {
+  EXC_RETURN_NS_HANDLER_NS_THREAD,
+  EXC_RETURN_SECURE_HANDLER_NS_THREAD,
+  readSecureContext,
+  type SecureStacking,
+  stackSecureContext,
+} from './secure-preemption';
 import { SysTickDeadline } from './systick-deadline';
 
 /** Index of xPSR in the port's register numbering (after r0-r12, sp, lr, pc), as `@k5/abi` names it. */
@@ -90,6 +111,45 @@ export interface ArmV8mPortOptions {
   readonly memory?: WordMemory;
   /** Called when a thread's memory map cannot be solved (the thread is then given no regions). */
   readonly onMapError?: (ctx: ContextId, error: ArmV8mPortError) => void;
+  /** SAU regions (SAU_TYPE.SREGION). Defaults to 8, as on the Cortex-M33. */
+  readonly sauRegions?: number;
+  /** The SoC's IDAU (the more secure of its and the SAU's answer wins). Defaults to none. */
+  readonly idau?: Idau;
+  /**
+   * Memory the SAU attributes Non-secure (32-byte granules), minus every enclave's memory.
+   * Defaults to the whole 32-bit space: only enclaves are Secure, the kernel's own memory is
+   * kept from threads by the MPU as before.
+   */
+  readonly nonSecureMemory?: readonly AddressRange[];
+}
+
+/** A SecureFault the port's attribution check raised for a Non-secure thread's access. */
+export interface PortSecureFault extends SecureFault {
+  /** Always false. */
+  readonly allowed: false;
+  /** The exception the access raises. */
+  readonly fault: 'SecureFault';
+  /** SFAR for an attribution violation, else the first byte of the access. */
+  readonly address: number;
+  /** The access kind. */
+  readonly access: MemoryAccess;
+}
+
+/** What {@link ArmV8mPort.checkAccess} refused last: a MemManage/BusFault of the MPU, or a SecureFault. */
+export type PortFault = MpuFault | PortSecureFault;
+
+/** What {@link ArmV8mPort.takeInterrupt} did to the thread it preempted. */
+export interface InterruptEntry {
+  /** The exception taken. */
+  readonly exception: number;
+  /** The security state that ran on the CPU. */
+  readonly preempted: SecurityState;
+  /** EXC_RETURN in LR. */
+  readonly excReturn: number;
+  /** The basic frame's address. */
+  readonly frameAddress: number;
+  /** For an enclave: where the additional state context starts on its Secure stack. */
+  readonly additionalState?: number;
 }
 
 /** The kernel entry points the port's interrupt delivery calls (the kernel facade has both). */
@@ -114,6 +174,15 @@ interface Context {
   grants: readonly MemoryGrant[];
   solution: Pmsav8Solution | null;
   mapError: ArmV8mPortError | null;
+  /** The enclave the thread belongs to (it then runs Secure), or null (Non-secure). */
+  enclave: EnclaveDomain | null;
+}
+
+/** The banked stack pointers and CONTROL of the state that is not running (see `takeInterrupt`). */
+interface Bank {
+  msp: number;
+  psp: number;
+  control: number;
 }
 
 const ACCESS_BITS = [AccessKind.Read, AccessKind.Write, AccessKind.Execute] as const;
@@ -143,10 +212,16 @@ export class ArmV8mPort implements ArchPort {
   readonly convention: SyscallConvention = SYSCALL_CONVENTIONS.armv8m;
   /** r0-r12, sp, lr, pc, xpsr. */
   readonly registerCount = ARMV8M_REGISTER_COUNT;
+  /** The architecture enclave measurements name: this port enforces enclaves with TrustZone-M. */
+  readonly enclaveArch = 'armv8-m' as const;
   /** The live CPU register file (the simulator's core). */
   readonly cpu: RegisterFile;
-  /** The MPU the port loads on every switch and checks host-task accesses with. */
+  /** MPU_NS: the MPU the port loads with an ordinary (Non-secure) thread's regions on a switch. */
   readonly mpu: Pmsav8Mpu;
+  /** MPU_S: loaded with an enclave thread's regions (it runs Secure, unprivileged). */
+  readonly secureMpu: Pmsav8Mpu;
+  /** The SAU: enclave memory Secure, the granules of their entries Non-secure callable. */
+  readonly sau: Sau;
   /** The NVIC: interrupt lines the kernel masks and unmasks, SysTick and PendSV pending bits. */
   readonly nvic: Nvic;
   /** The timer behind `setTimer`. */
@@ -155,8 +230,19 @@ export class ArmV8mPort implements ArchPort {
   readonly memory: WordMemory;
   /** The kernel's view of the NVIC. */
   readonly interrupts: InterruptController;
-  /** The last access the MPU refused through {@link ArmV8mPort.checkAccess}, or null. */
-  lastFault: MpuFault | null = null;
+  /** The last access {@link ArmV8mPort.checkAccess} refused (MPU or SAU), or null. */
+  lastFault: PortFault | null = null;
+  /** SFSR: SecureFault bits latched by refused Non-secure accesses (sticky, as on the PE). */
+  sfsr = 0;
+  /** SFAR: the address of the last attribution violation. */
+  sfar = 0;
+  /**
+   * The security state of the code on the CPU: Secure for the kernel and for enclave threads,
+   * Non-secure for ordinary threads ({@link ArmV8mPort.switchTo} and the transitions set it).
+   */
+  security: SecurityState = 'secure';
+  /** Whether the code on the CPU is privileged: only the kernel is. */
+  privileged = true;
   /** SCB fault status latched by the last refused access (what CFSR/MMFAR/BFAR would hold). */
   faultStatus: FaultStatus = { cfsr: 0 };
   /** How many times a context's MPU configuration was loaded (each is a switch the MPU saw). */
@@ -175,6 +261,11 @@ export class ArmV8mPort implements ArchPort {
   private shadow: Pmsav8Mpu | null = null;
   private shadowFor: number | null = null;
   private readonly timer: SysTickDeadline;
+  private readonly attribution: EnclaveAttribution;
+  /** The Non-secure bank while Secure code runs (MSP_NS, PSP_NS, CONTROL_NS). */
+  private nonSecureBank: Bank = { msp: 0, psp: 0, control: CONTROL_NPRIV | CONTROL_SPSEL };
+  /** The Secure bank while a Non-secure handler runs over a preempted enclave. */
+  private secureBank: Bank | null = null;
 
   /** @param options - MPU size, kernel regions, NVIC size, clock and frame memory. */
   constructor(options: ArmV8mPortOptions = {}) {
@@ -195,11 +286,24 @@ export class ArmV8mPort implements ArchPort {
     }
     this.reserved = reserved;
     this.mpu = new Pmsav8Mpu({ regions });
-    kernelRegions.forEach((r, i) => {
-      this.mpu.setRegion(i, r.rbar, r.rlar);
-    });
-    // PRIVDEFENA: the kernel runs privileged on the default memory map; threads see only regions.
-    this.mpu.write(MPU_CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
+    this.secureMpu = new Pmsav8Mpu({ regions });
+    // Both banks hold the kernel regions, so an unprivileged thread of either state is refused
+    // kernel memory by its own MPU. PRIVDEFENA: the kernel runs privileged on the default map.
+    for (const mpu of [this.mpu, this.secureMpu]) {
+      kernelRegions.forEach((r, i) => {
+        mpu.setRegion(i, r.rbar, r.rlar);
+      });
+      mpu.write(MPU_CTRL, MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA);
+    }
+    const sauRegions = options.sauRegions ?? 8;
+    if (!Number.isInteger(sauRegions) || sauRegions < 1 || sauRegions > 255) {
+      throw new ArmV8mPortError('bad-option', `sauRegions ${sauRegions} must be 1..255`);
+    }
+    this.sau = new Sau({ regions: sauRegions, ...(options.idau ? { idau: options.idau } : {}) });
+    this.attribution = new EnclaveAttribution(
+      this.sau,
+      options.nonSecureMemory ?? [WHOLE_ADDRESS_SPACE],
+    );
     this.nvic = new Nvic({
       irqs: options.irqs ?? 64,
       ...(options.priorityBits !== undefined ? { priorityBits: options.priorityBits } : {}),
@@ -233,6 +337,7 @@ export class ArmV8mPort implements ArchPort {
       grants: [],
       solution: null,
       mapError: null,
+      enclave: null,
     });
     // Fail closed until a map arrives: an empty map solves to all thread regions disabled.
     this.setMemoryMap(id as ContextId, []);
@@ -315,6 +420,86 @@ export class ArmV8mPort implements ArchPort {
     return this.context(ctx).grants;
   }
 
+  // --- enclaves (TrustZone-M) -------------------------------------------------------------
+
+  /**
+   * The kernel loaded an enclave (`ArchPort.addEnclave`): the SAU is replanned so that its memory
+   * is Secure and the 32-byte granules holding its entries' SG instructions are Non-secure
+   * callable. From now on no Non-secure thread reaches its memory, whatever its MPU_NS regions.
+   *
+   * @throws {@link ArmV8mPortError} before changing anything: `sau-exhausted` when the SAU has too
+   * few regions for the Non-secure pieces and gateways (see {@link ArmV8mPort.enclaveRefusal} to
+   * ask first), `bad-enclave` for a domain the SAU cannot express or one already added.
+   */
+  addEnclave(domain: EnclaveDomain): void {
+    this.attribution.add(domain);
+    this.shadowFor = null;
+  }
+
+  /** Why {@link ArmV8mPort.addEnclave} would refuse `domain` now, or null when it would not. */
+  enclaveRefusal(domain: EnclaveDomain): ArmV8mPortError | null {
+    return this.attribution.refusal(domain);
+  }
+
+  /**
+   * The kernel destroyed enclave `id` (`ArchPort.removeEnclave`): its memory is ordinary memory
+   * again and its threads, if any are left, become Non-secure. An id the port does not hold (never
+   * added, or refused) changes nothing.
+   */
+  removeEnclave(id: number): void {
+    if (!this.attribution.remove(id)) return;
+    for (const [ctx, c] of this.contexts) {
+      if (c.enclave?.id !== id) continue;
+      c.enclave = null;
+      if (this.loaded === ctx) this.loaded = null;
+    }
+    this.shadowFor = null;
+  }
+
+  /**
+   * Thread `ctx` joins enclave `domain` or, with null, leaves it (`ArchPort.setEnclave`): from its
+   * next switch it runs Secure unprivileged with its regions in MPU_S (or Non-secure on MPU_NS).
+   *
+   * @throws {@link ArmV8mPortError} `unknown-enclave` when `domain` was not added.
+   */
+  setEnclave(ctx: ContextId, domain: EnclaveDomain | null): void {
+    const c = this.context(ctx);
+    let enclave: EnclaveDomain | null = null;
+    if (domain !== null) {
+      const known = this.attribution.enclaves.get(domain.id);
+      if (!known || known.base !== domain.base || known.size !== domain.size) {
+        throw new ArmV8mPortError(
+          'unknown-enclave',
+          `context ${ctx} cannot join enclave ${domain.id}: it was not added with addEnclave (or with other memory)`,
+        );
+      }
+      enclave = known;
+    }
+    c.enclave = enclave;
+    if (this.loaded === ctx) this.loaded = null;
+    if (this.shadowFor === ctx) this.shadowFor = null;
+  }
+
+  /** The enclave a context belongs to, or null. */
+  enclaveOf(ctx: ContextId): EnclaveDomain | null {
+    return this.context(ctx).enclave;
+  }
+
+  /** The security state a context runs in: Secure for enclave threads, else Non-secure. */
+  securityOf(ctx: ContextId): SecurityState {
+    return this.context(ctx).enclave ? 'secure' : 'non-secure';
+  }
+
+  /** The enclaves the SAU enforces now, by kernel id. */
+  get enclaves(): ReadonlyMap<number, EnclaveDomain> {
+    return this.attribution.enclaves;
+  }
+
+  /** Clears SFSR bits (write-one-to-clear, as the Secure kernel does after handling a SecureFault). */
+  clearSecureFault(bits = 0xff): void {
+    this.sfsr = (this.sfsr & ~bits) >>> 0;
+  }
+
   /** The context whose regions the MPU holds, or null. */
   get loadedContext(): ContextId | null {
     return this.loaded as ContextId | null;
@@ -332,8 +517,13 @@ export class ArmV8mPort implements ArchPort {
       this.activate(ctx);
       return;
     }
+    // Idle: the kernel sleeps in Secure privileged state.
+    this.security = 'secure';
+    this.privileged = true;
     if (this.loaded === null && this.idleLoaded) return;
-    for (let r = this.reserved; r < this.mpu.regionCount; r++) this.mpu.setRegion(r, 0, 0);
+    for (const mpu of [this.mpu, this.secureMpu]) {
+      for (let r = this.reserved; r < mpu.regionCount; r++) mpu.setRegion(r, 0, 0);
+    }
     this.loaded = null;
     this.idleLoaded = true;
   }
@@ -345,9 +535,13 @@ export class ArmV8mPort implements ArchPort {
    */
   activate(ctx: ContextId): void {
     const c = this.context(ctx);
+    // Enclave threads run Secure unprivileged on MPU_S, the others Non-secure unprivileged on MPU_NS.
+    this.security = c.enclave ? 'secure' : 'non-secure';
+    this.privileged = false;
     if (this.loaded === ctx) return;
-    if (c.solution) applyPmsav8Solution(this.mpu, c.solution);
-    else for (let r = this.reserved; r < this.mpu.regionCount; r++) this.mpu.setRegion(r, 0, 0);
+    const mpu = c.enclave ? this.secureMpu : this.mpu;
+    if (c.solution) applyPmsav8Solution(mpu, c.solution);
+    else for (let r = this.reserved; r < mpu.regionCount; r++) mpu.setRegion(r, 0, 0);
     this.loaded = ctx;
     this.idleLoaded = false;
     this.mpuLoads++;
@@ -363,6 +557,7 @@ export class ArmV8mPort implements ArchPort {
    */
   checkAccess(ctx: ContextId, address: number, size: number, kind: AccessKind): boolean {
     const mpu = this.mpuFor(ctx);
+    const nonSecure = this.context(ctx).enclave === null;
     const inRange =
       Number.isInteger(address) &&
       address >= 0 &&
@@ -372,6 +567,11 @@ export class ArmV8mPort implements ArchPort {
     if (!inRange) return false;
     for (const bit of ACCESS_BITS) {
       if ((kind & bit) === 0) continue;
+      if (nonSecure) {
+        const verdict = this.attribute(address, size, bit);
+        if (verdict === 'gateway') continue;
+        if (verdict !== 'non-secure') return false;
+      }
       const result = mpu.check(address, size, MEMORY_ACCESS[bit]!, false);
       if (!result.allowed) {
         this.lastFault = result;
@@ -383,10 +583,67 @@ export class ArmV8mPort implements ArchPort {
     return true;
   }
 
+  /**
+   * {@link ArmV8mPort.checkAccess}'s verdict with nothing latched: lastFault, SFSR, SFAR and
+   * faultStatus keep their values (the kernel's invariant checker asks this way).
+   */
+  queryAccess(ctx: ContextId, address: number, size: number, kind: AccessKind): boolean {
+    const { lastFault, sfsr, sfar, faultStatus } = this;
+    const allowed = this.checkAccess(ctx, address, size, kind);
+    this.lastFault = lastFault;
+    this.sfsr = sfsr;
+    this.sfar = sfar;
+    this.faultStatus = faultStatus;
+    return allowed;
+  }
+
+  /**
+   * The SAU half of a Non-secure thread's access, before its MPU: every byte must be attributed
+   * Non-secure (else SecureFault AUVIOL, SFAR at the first Secure byte); a fetch from Secure or
+   * Non-secure callable memory is INVEP except an SG gateway at a declared enclave entry, which
+   * passes (`gateway`: the SG then runs Secure, so MPU_NS has no say). A refusal latches
+   * {@link ArmV8mPort.lastFault}, SFSR/SFAR and {@link ArmV8mPort.faultStatus}.
+   */
+  private attribute(
+    address: number,
+    size: number,
+    bit: number,
+  ): 'non-secure' | 'gateway' | SecureFault {
+    const access = MEMORY_ACCESS[bit]!;
+    // A fetch is a byte address: only the SG's own first byte is the gateway, not entry + 1.
+    if (
+      access === 'execute' &&
+      size <= 4 &&
+      address % 2 === 0 &&
+      this.attribution.branch(address).kind === 'secure-entry'
+    ) {
+      return 'gateway';
+    }
+    const result = checkNonSecureAccess(this.sau, address, size, access);
+    if (result.allowed) return 'non-secure';
+    const f = result.fault;
+    this.sfsr = (this.sfsr | f.sfsr) >>> 0;
+    if (f.sfar !== undefined) this.sfar = f.sfar;
+    this.lastFault = {
+      ...f,
+      allowed: false,
+      fault: 'SecureFault',
+      address: f.sfar ?? address,
+      access,
+    };
+    this.faultStatus = {
+      cfsr: 0,
+      sfsr: f.sfsr,
+      ...(f.sfar !== undefined ? { sfar: f.sfar } : {}),
+      ...(access !== 'execute' ? { dataAccess: access } : {}),
+    };
+    return f;
+  }
+
   /** The MPU that holds `ctx`'s regions: the live one if loaded, else the shadow, loaded now. */
   private mpuFor(ctx: ContextId): Pmsav8Mpu {
     const c = this.context(ctx);
-    if (this.loaded === ctx) return this.mpu;
+    if (this.loaded === ctx) return c.enclave ? this.secureMpu : this.mpu;
     if (this.shadow === null) {
       const shadow = new Pmsav8Mpu({ regions: this.mpu.regionCount });
       for (let r = 0; r < this.reserved; r++) {
@@ -492,9 +749,14 @@ export class ArmV8mPort implements ArchPort {
    * acknowledged before and completed after its kernel entry, as the exception would be. Lines
    * masked by the kernel, and anything at or below the CPU's PRIMASK/BASEPRI/FAULTMASK priority,
    * stay pending. Returns what was delivered, in order.
+   *
+   * With `preempted`, the thread running on {@link ArmV8mPort.cpu} is preempted by the first
+   * exception first: {@link ArmV8mPort.takeInterrupt} (for an enclave: Secure context stacking and
+   * register clearing) and {@link ArmV8mPort.saveFromException}, before the kernel entry.
    */
-  deliverInterrupts(kernel: InterruptSink): DeliveredInterrupt[] {
+  deliverInterrupts(kernel: InterruptSink, preempted?: ContextId): DeliveredInterrupt[] {
     const delivered: DeliveredInterrupt[] = [];
+    let running = preempted;
     const masks = () => ({
       primask: this.cpu.primask,
       basepri: this.cpu.basepri,
@@ -502,6 +764,11 @@ export class ArmV8mPort implements ArchPort {
     });
     for (let e = this.nvic.preemptingException(masks()); e !== undefined; ) {
       if (e !== ExceptionNumber.SysTick && e < IRQ_BASE) break; // a system exception: not ours
+      if (running !== undefined) {
+        this.takeInterrupt(running, e);
+        this.saveFromException(running);
+        running = undefined;
+      }
       this.nvic.acknowledge(e);
       if (e === ExceptionNumber.SysTick) {
         delivered.push({ kind: 'timer' });
@@ -526,7 +793,66 @@ export class ArmV8mPort implements ArchPort {
    */
   enterFromSvc(ctx: ContextId, returnAddress: number = this.cpu.pc): ExceptionEntry {
     const entry = exceptionEntry(this.cpu, this.memory, ExceptionNumber.SVCall, returnAddress);
+    // SVCall_S: an ordinary thread stacked on its Non-secure stack (EXC_RETURN.S = 0).
+    const excReturn = this.context(ctx).enclave
+      ? entry.excReturn
+      : (entry.excReturn & ~EXC_RETURN_S) >>> 0;
+    this.cpu.lr = excReturn;
     this.saveFromException(ctx);
+    return { ...entry, excReturn };
+  }
+
+  /**
+   * The hardware half of an interrupt (SysTick or an NVIC line) preempting thread `ctx` running on
+   * {@link ArmV8mPort.cpu}. On TrustZone-M, K5 takes interrupts to Non-secure state (NVIC_ITNS set,
+   * its Non-secure vector a stub that enters the Secure kernel through the kernel's own gateway),
+   * so the architecture protects a preempted enclave: the basic frame and the additional state
+   * context (0xfefa125b, reserved, r4-r11) go onto the enclave's Secure stack, r0-r12 and the
+   * APSR flags are cleared, LR = 0xfffffffc, and the Non-secure handler runs with the Non-secure
+   * bank (MSP_NS, PSP_NS, CONTROL_NS): nothing on the CPU holds an enclave value. An ordinary
+   * thread gets the basic frame on its stack and LR = 0xffffffbc. PC is the vector (0 here: the
+   * model has no vector table). Then call {@link ArmV8mPort.saveFromException}, the kernel half.
+   */
+  takeInterrupt(
+    ctx: ContextId,
+    exception: number,
+    returnAddress: number = this.cpu.pc,
+  ): InterruptEntry {
+    const c = this.context(ctx);
+    const cpu = this.cpu;
+    let entry: InterruptEntry;
+    if (c.enclave) {
+      const stacked: SecureStacking = stackSecureContext(
+        cpu,
+        this.memory,
+        exception,
+        returnAddress,
+      );
+      this.secureBank = { msp: cpu.msp, psp: cpu.psp, control: cpu.control };
+      cpu.msp = this.nonSecureBank.msp;
+      cpu.psp = this.nonSecureBank.psp;
+      entry = {
+        exception,
+        preempted: 'secure',
+        excReturn: stacked.excReturn,
+        frameAddress: stacked.frameAddress,
+        additionalState: stacked.additionalState,
+      };
+    } else {
+      const stacked = exceptionEntry(cpu, this.memory, exception, returnAddress);
+      cpu.lr = EXC_RETURN_NS_HANDLER_NS_THREAD;
+      entry = {
+        exception,
+        preempted: 'non-secure',
+        excReturn: cpu.lr,
+        frameAddress: stacked.frameAddress,
+      };
+    }
+    // Handler mode of the Non-secure state: on MSP_NS, privileged.
+    cpu.control = (this.nonSecureBank.control & ~(CONTROL_SPSEL | CONTROL_FPCA)) >>> 0;
+    cpu.pc = 0;
+    this.security = 'non-secure';
+    this.privileged = true;
     return entry;
   }
 
@@ -539,6 +865,13 @@ export class ArmV8mPort implements ArchPort {
   saveFromException(ctx: ContextId): void {
     const c = this.context(ctx);
     const cpu = this.cpu;
+    // From here the Secure kernel runs.
+    this.security = 'secure';
+    this.privileged = true;
+    if (this.secureBank !== null && c.enclave) {
+      this.saveSecureContext(c);
+      return;
+    }
     const frame = cpu.psp;
     const word = (offset: number) => this.memory.readWord(frame + offset) >>> 0;
     const regs = c.regs;
@@ -555,6 +888,38 @@ export class ArmV8mPort implements ArchPort {
     regs.psp = (frame + BASIC_FRAME_WORDS * 4 + ((xpsr & XPSR_STACK_ALIGN) !== 0 ? 4 : 0)) >>> 0;
     c.saved.callee.set(Array.from({ length: 8 }, (_, i) => cpu.get(4 + i)));
     c.saved.psp = frame;
+    c.saved.excReturn = cpu.lr;
+    if (!c.enclave) this.nonSecureBank.psp = frame;
+  }
+
+  /**
+   * The kernel half after {@link ArmV8mPort.takeInterrupt} preempted an enclave: the Non-secure
+   * bank is put aside, the Secure one restored, and the enclave's registers are read from its
+   * Secure stack (signature checked first) into its context, exactly as they were.
+   */
+  private saveSecureContext(c: Context): void {
+    const cpu = this.cpu;
+    const bank = this.secureBank!;
+    this.secureBank = null;
+    this.nonSecureBank = {
+      msp: cpu.msp,
+      psp: cpu.psp,
+      control: this.nonSecureBank.control,
+    };
+    cpu.msp = bank.msp;
+    cpu.psp = bank.psp;
+    cpu.control = bank.control;
+    const sc = readSecureContext(this.memory, bank.psp);
+    const regs = c.regs;
+    sc.r.forEach((v, i) => {
+      regs.set(i, v);
+    });
+    regs.lr = sc.lr;
+    regs.pc = sc.pc;
+    regs.xpsr = sc.xpsr;
+    regs.psp = sc.sp;
+    c.saved.callee.set(sc.r.slice(4, 12));
+    c.saved.psp = bank.psp;
     c.saved.excReturn = cpu.lr;
   }
 
@@ -590,15 +955,20 @@ export class ArmV8mPort implements ArchPort {
       c.saved.callee[r - 4] = regs.get(r);
       cpu.set(r, regs.get(r));
     }
+    // The Secure kernel returns to Secure Thread mode (an enclave) or Non-secure Thread mode.
+    const excReturn = c.enclave ? EXC_RETURN_THREAD_PSP : EXC_RETURN_SECURE_HANDLER_NS_THREAD;
     c.saved.psp = frame;
-    c.saved.excReturn = EXC_RETURN_THREAD_PSP;
+    c.saved.excReturn = excReturn;
     // The return is taken from Handler mode (the kernel's SVCall or PendSV handler).
     if (!cpu.handlerMode) cpu.xpsr = ((cpu.xpsr & ~XPSR_IPSR_MASK) | ExceptionNumber.SVCall) >>> 0;
     cpu.psp = frame;
-    cpu.lr = EXC_RETURN_THREAD_PSP;
+    cpu.lr = excReturn;
     this.activate(ctx);
     cpu.control |= CONTROL_NPRIV;
-    return exceptionReturn(cpu, this.memory, EXC_RETURN_THREAD_PSP);
+    const popped = exceptionReturn(cpu, this.memory, excReturn);
+    if (!c.enclave)
+      this.nonSecureBank = { ...this.nonSecureBank, psp: cpu.psp, control: cpu.control };
+    return popped;
   }
 
   /**

@@ -1,15 +1,25 @@
 // The typed errors of the ARMv8-M kernel port: a context id the port never issued (or already
-// released), and a memory map the PMSAv8 solver cannot express. Relies on `errors.ts` for the
+// released), a memory map the PMSAv8 solver cannot express, an enclave the SAU cannot enforce
+// (bad domain, too few SAU regions) or a Secure stack whose integrity signature is gone. Relies on `errors.ts` for the
 // package's error base class.
 
 import { ArmV8mError, type MpuSolverError } from '../errors';
 
 /** Codes of {@link ArmV8mPortError}. */
-export type ArmV8mPortErrorCode = 'unknown-context' | 'unsolvable-memory-map' | 'bad-option';
+export type ArmV8mPortErrorCode =
+  | 'unknown-context'
+  | 'unsolvable-memory-map'
+  | 'bad-option'
+  | 'bad-enclave'
+  | 'unknown-enclave'
+  | 'sau-exhausted'
+  | 'integrity-signature';
 
 /**
- * A mistake in using {@link ArmV8mPort}: an unknown context, a bad constructor option, or a
- * thread memory map that cannot be turned into MPU regions (then {@link ArmV8mPortError.solverError}
+ * A mistake in using {@link ArmV8mPort}: an unknown context, a bad constructor option, an enclave
+ * the SAU cannot enforce (`bad-enclave`, `sau-exhausted`), a thread joining an enclave the port
+ * does not know (`unknown-enclave`), a preempted enclave's Secure stack without its integrity
+ * signature (`integrity-signature`), or a thread memory map that cannot be turned into MPU regions (then {@link ArmV8mPortError.solverError}
  * says why, with the solver's own code: `misaligned`, `too-many-regions`, `write-without-read`...).
  */
 export class ArmV8mPortError extends ArmV8mError<ArmV8mPortErrorCode> {
