@@ -3,7 +3,9 @@
 // Thumb code in the same process (ratio = ours / rp2040js), plus the host cost of a trap
 // round trip (U-mode ecall → host handler → mret), the shape of a syscall, and the cost of real
 // syscalls through the kernel: a machine-code thread's Yield (ecall → kernel → back to it) and
-// a machine-code client's Call to a TypeScript server answered with ReplyRecv.
+// a machine-code client's Call to a TypeScript server answered with ReplyRecv; and the cost a
+// PMP enclave adds to a thread switch on the port (monitor save area, hart scrub, guard
+// reconfiguration) beside the same switch between two ordinary threads.
 import { encodeMessageInfo, type HostTask, ObjectType, Rights, Syscall } from '@k5/abi';
 import { runBenchmarks } from '@k5/bench';
 import { Sys, tcbResume } from '@k5/userspace';
@@ -17,7 +19,7 @@ import {
   PrivilegeMode,
   StopReason,
 } from '../src/index';
-import { bootRiscvSystem, type RiscvSystem } from '../src/index';
+import { bootRiscvSystem, RiscvPort, type RiscvSystem } from '../src/index';
 import * as a from '../test/asm';
 import { PC, RISCV_REGISTERS, RootEnv, spawn } from '../test/kernel/fixture';
 
@@ -279,6 +281,39 @@ if (yieldsPerRun < KERNEL_STEPS / 2 || callsPerRun < KERNEL_STEPS / 4) {
   throw new Error(`kernel systems are not looping (${yieldsPerRun}, ${callsPerRun} ecalls)`);
 }
 
+// ---- Switching in and out of a PMP enclave on the port ----
+
+const PORT_RAM = 0x2000_0000;
+/** Two threads spinning on `j .`, alternately run for a few cycles; one of them maybe an enclave's. */
+function switchPair(enclave: boolean) {
+  const port = new RiscvPort();
+  port.bus.addRam(PORT_RAM, 0x1_0000);
+  port.bus.load(PORT_RAM, a.assemble([a.jal(0, 0)]));
+  port.bus.load(PORT_RAM + 0x8000, a.assemble([a.jal(0, 0)]));
+  const rwx = 7;
+  const os = port.createContext();
+  port.setMemoryMap(os, [{ base: PORT_RAM, size: 0x1000, access: rwx }]);
+  port.writeRegister(os, PC, PORT_RAM);
+  const other = port.createContext();
+  port.setMemoryMap(other, [{ base: PORT_RAM + 0x8000, size: 0x1000, access: rwx }]);
+  port.writeRegister(other, PC, PORT_RAM + 0x8000);
+  if (enclave) {
+    const domain = { id: 1, base: PORT_RAM + 0x8000, size: 0x1000, entries: [PORT_RAM + 0x8000] };
+    port.addEnclave(domain);
+    port.setEnclave(other, domain);
+  }
+  return () => {
+    for (const ctx of [os, other]) {
+      port.switchTo(ctx);
+      port.loadOnHart(ctx);
+      port.hart.run(4);
+      port.saveFromHart(ctx, false);
+    }
+  };
+}
+const plainPair = switchPair(false);
+const enclavePair = switchPair(true);
+
 await runBenchmarks('@k5/arch-riscv', [
   {
     name: 'hart/alu-loop',
@@ -331,5 +366,16 @@ await runBenchmarks('@k5/arch-riscv', [
     run: () => {
       callSystem.run({ maxSteps: KERNEL_STEPS });
     },
+  },
+  {
+    name: 'port/switch-pair-ordinary',
+    unit: 'ns',
+    run: plainPair,
+  },
+  {
+    name: 'port/switch-pair-enclave',
+    unit: 'ns',
+    run: enclavePair,
+    baseline: plainPair,
   },
 ]);

@@ -25,7 +25,9 @@ export type RiscvErrorCode =
   /** An enclave was entered at an address that is not one of its declared entry points. */
   | 'enclave-bad-entry'
   /** The operation does not fit the enclave's state (entering a running enclave, ...). */
-  | 'enclave-bad-state';
+  | 'enclave-bad-state'
+  /** The security monitor has no free guard PMP entry or register save area left. */
+  | 'enclave-out-of-resources';
 
 /** The error every user-caused failure in `@k5/arch-riscv` throws. */
 export class RiscvError extends Error {

@@ -65,6 +65,7 @@ export {
   Clint,
   mtimecmpWriteSequence,
 } from './clint';
+export { MonitorFrameStore } from './enclave/frame-store';
 export { SecurityMonitor } from './enclave/security-monitor';
 export { MonitorCall } from './enclave/types';
 export { RiscvError } from './errors';
@@ -77,7 +78,7 @@ export { bootRiscvSystem } from './port/boot';
 export { PlicInterruptController } from './port/interrupts';
 export { MachineCodeRunner } from './port/machine-code-runner';
 export { grantsToPmpRegions, lockKernelRegions, solveMemoryMap } from './port/memory-map';
-export { RiscvPort } from './port/riscv-port';
+export { DEFAULT_MAX_ENCLAVES, DEFAULT_MONITOR_MEMORY, RiscvPort } from './port/riscv-port';
 export { faultForTrap } from './port/trap-fault';
 export { PmpAccess, PmpChecker, paintPermissionMap, permissionMapMask } from './pmp/checker';
 export { describePmp } from './pmp/describe';
@@ -145,7 +146,11 @@ export type {
   MachineCodeStats,
   TakenInterrupt,
 } from './port/machine-code-runner';
-export type { RiscvPortOptions } from './port/riscv-port';
+export type {
+  HartExit,
+  RiscvMonitorOptions,
+  RiscvPortOptions,
+} from './port/riscv-port';
 export type { TrapFault } from './port/trap-fault';
 export type { PmpDecision, PmpReason } from './pmp/checker';
 export type { PmpEntryDescription } from './pmp/describe';

@@ -5,17 +5,26 @@
 // they deny U mode whatever the OS layout behind them grants). On entry the monitor turns the
 // OS entries off and opens the enclave's guard; on every stop it saves the enclave's
 // registers into monitor memory, clears the hart's registers and trap CSRs, closes the guard
-// and restores the OS layout. Relies on the hart, PMP register file and solver, and the trap
-// frame's byte layout.
+// and restores the OS layout. A kernel that schedules enclave threads itself uses thread
+// views instead (setThreadView: the guard of the running thread's enclave open, all others
+// closed) and keeps those threads' registers in the monitor's frame store. Relies on the hart,
+// PMP register file and solver, the frame store and the trap frame's byte layout.
 
 import { CSR_MCAUSE, CSR_MEPC, CSR_MTVAL } from '../csr';
 import { RiscvError } from '../errors';
 import type { Hart } from '../hart/hart';
-import { PMP_L, PMP_R, PMP_W, PMP_X, type PmpRange } from '../pmp/registers';
+import { PMP_L, PMP_R, PMP_W, PMP_X, type PmpRange, type PmpRegisters } from '../pmp/registers';
 import { applyPmpLayout, type PmpLayout, type PmpRegion, solvePmp } from '../pmp/solver';
 import { decodeMcause, ExceptionCause, PrivilegeMode } from '../trap';
 import { TRAP_FRAME_SIZE, TrapFrame } from '../trap-frame';
-import { assertNapotBlock, blocksOverlap, writeNapotEntry } from './napot-entry';
+import { MonitorFrameStore } from './frame-store';
+import {
+  assertNapotBlock,
+  blocksOverlap,
+  napotAddress,
+  napotConfig,
+  writeNapotEntry,
+} from './napot-entry';
 import {
   type EnclaveId,
   type EnclaveState,
@@ -29,7 +38,10 @@ import {
 export interface SecurityMonitorOptions {
   /** The hart whose PMP the monitor owns (entries 0..maxEnclaves must be free). */
   readonly hart: Hart;
-  /** The monitor's private memory: one NAPOT block of RAM holding a frame per enclave. */
+  /**
+   * The monitor's private memory: one NAPOT block of RAM holding a frame per enclave, then
+   * the frame store's slots (one per kernel-scheduled enclave thread) in the rest.
+   */
   readonly memory: NapotBlock;
   /** Enclaves the monitor can hold at once (default 2): one guard entry each. */
   readonly maxEnclaves?: number;
@@ -46,8 +58,15 @@ interface EnclaveRecord {
   state: EnclaveState;
 }
 
+/** The PMP view of the thread on the hart: whose enclave guard is open, and its layout. */
+interface ThreadView {
+  readonly enclave: EnclaveRecord | null;
+  readonly layout: PmpLayout;
+}
+
 const CLEAR = new Uint32Array(32);
 const MONITOR_ENTRY = 0;
+const OPEN = PMP_R | PMP_W | PMP_X;
 
 /**
  * The M-mode security monitor: creates enclaves in PMP-guarded memory, enters them only at
@@ -64,9 +83,12 @@ export class SecurityMonitor {
   readonly firstOsEntry: number;
   /** The monitor's memory. */
   readonly memory: NapotBlock;
+  /** Register save areas of kernel-scheduled enclave threads, in the monitor's memory. */
+  readonly threadFrames: MonitorFrameStore;
+  private guardChanges = 0;
   private readonly hart: Hart;
   private readonly slots: (EnclaveRecord | undefined)[];
-  private osLayout: PmpLayout | null = null;
+  private view: ThreadView | null = null;
   private active: EnclaveRecord | null = null;
 
   /**
@@ -104,6 +126,12 @@ export class SecurityMonitor {
     this.memory = memory;
     this.firstOsEntry = 1 + max;
     this.slots = new Array(max).fill(undefined);
+    const storeBase = memory.base + max * TRAP_FRAME_SIZE;
+    this.threadFrames = new MonitorFrameStore(
+      hart.bus,
+      storeBase,
+      Math.floor(memory.size / TRAP_FRAME_SIZE) - max,
+    );
     hart.bus.load(memory.base, new Uint8Array(memory.size));
     for (let i = 1; i <= max; i++) pmp.writeEntryConfig(i, 0);
     writeNapotEntry(pmp, MONITOR_ENTRY, memory, PMP_L);
@@ -112,10 +140,12 @@ export class SecurityMonitor {
   // ---- Enclaves ----
 
   /**
-   * Creates an enclave: checks its layout, copies its image into its memory (zeroing the rest)
-   * and closes its guard entry, so every OS-side layout is denied its memory from now on.
+   * Creates an enclave: checks its layout, copies its image into its memory (zeroing the rest;
+   * without an image the memory is kept as it is) and closes its guard entry, so every OS-side
+   * layout is denied its memory from now on.
    * @throws RiscvError `enclave-invalid-layout` for a malformed or overlapping layout, an entry
-   * point outside the memory, an image too big, or no free guard entry
+   * point outside the memory or an image too big; `enclave-out-of-resources` when no guard
+   * entry is free
    */
   createEnclave(spec: PmpEnclaveSpec): EnclaveId {
     const pmp = this.hart.pmp;
@@ -123,8 +153,8 @@ export class SecurityMonitor {
     const name = spec.name ?? `enclave ${slot}`;
     if (slot < 0) {
       throw new RiscvError(
-        'enclave-invalid-layout',
-        `${name}: the monitor holds ${this.slots.length} enclaves and all are in use`,
+        'enclave-out-of-resources',
+        `${name}: the monitor holds ${this.slots.length} enclaves (one guard PMP entry each) and all are in use`,
       );
     }
     assertNapotBlock(spec.memory, pmp, `${name}'s memory`);
@@ -159,15 +189,17 @@ export class SecurityMonitor {
         );
       }
     }
-    if (spec.image.length > spec.memory.size) {
+    if (spec.image && spec.image.length > spec.memory.size) {
       throw new RiscvError(
         'enclave-invalid-layout',
         `${name}: the image (${spec.image.length} bytes) does not fit its memory (${spec.memory.size} bytes)`,
       );
     }
-    const contents = new Uint8Array(spec.memory.size);
-    contents.set(spec.image);
-    this.hart.bus.load(spec.memory.base, contents);
+    if (spec.image) {
+      const contents = new Uint8Array(spec.memory.size);
+      contents.set(spec.image);
+      this.hart.bus.load(spec.memory.base, contents);
+    }
     const record: EnclaveRecord = {
       id: slot as EnclaveId,
       name,
@@ -180,6 +212,7 @@ export class SecurityMonitor {
     };
     this.slots[slot] = record;
     writeNapotEntry(pmp, record.guardEntry, spec.memory, 0);
+    this.guardChanges++;
     return record.id;
   }
 
@@ -217,16 +250,42 @@ export class SecurityMonitor {
    * @throws RiscvError `pmp-reserved-conflict` for an entry the monitor owns
    */
   setOsLayout(layout: PmpLayout): void {
-    for (const e of layout.entries) {
-      if (e.index < this.firstOsEntry) {
-        throw new RiscvError(
-          'pmp-reserved-conflict',
-          `PMP entry ${e.index} belongs to the security monitor; OS layouts start at entry ${this.firstOsEntry}`,
-        );
-      }
-    }
-    this.osLayout = layout;
-    if (this.active === null) applyPmpLayout(this.hart.pmp, layout);
+    this.setThreadView(null, layout);
+  }
+
+  /**
+   * Installs the PMP view of the thread about to run on the hart: an OS-side thread's
+   * (`enclave` null: every guard closed) or a thread of `enclave`'s (its guard open for read,
+   * write and execute, every other guard closed), with `layout` in the entries from
+   * {@link SecurityMonitor.firstOsEntry} on. The OS entries go off and the other guards close
+   * before the guard opens, so no moment grants both sides' memory. Like
+   * {@link SecurityMonitor.setOsLayout}, it waits while an entered enclave runs.
+   * @throws RiscvError `pmp-reserved-conflict` for an entry the monitor owns
+   */
+  setThreadView(enclave: EnclaveId | null, layout: PmpLayout): void {
+    this.assertOsLayout(layout);
+    this.view = { enclave: enclave === null ? null : this.get(enclave), layout };
+    if (this.active === null) this.writeView(this.hart.pmp, this.view);
+  }
+
+  /**
+   * Writes the view {@link SecurityMonitor.setThreadView} would install into another register
+   * file of the hart's shape (a port's per-thread shadow, which access checks consult), the
+   * locked monitor entry included.
+   */
+  mirrorThreadView(pmp: PmpRegisters, enclave: EnclaveId | null, layout: PmpLayout): void {
+    this.assertOsLayout(layout);
+    this.writeView(pmp, { enclave: enclave === null ? null : this.get(enclave), layout });
+  }
+
+  /** Counts guard entries coming and going (shadow register files compare it). */
+  get generation(): number {
+    return this.guardChanges;
+  }
+
+  /** The enclave whose guard the installed thread view opens, or null. */
+  get openEnclave(): EnclaveId | null {
+    return this.view?.enclave?.id ?? null;
   }
 
   /**
@@ -340,10 +399,13 @@ export class SecurityMonitor {
     if (e.state === 'running') {
       throw new RiscvError('enclave-bad-state', `${e.name} is running; stop it first`);
     }
+    // A thread view that opened it closes first: its memory is zeroed below.
+    if (this.view?.enclave === e) this.setThreadView(null, this.view.layout);
     this.hart.bus.load(e.memory.base, new Uint8Array(e.memory.size));
     this.hart.bus.load(e.frameAddress, new Uint8Array(TRAP_FRAME_SIZE));
     this.hart.pmp.writeEntryConfig(e.guardEntry, 0);
     this.slots[e.id] = undefined;
+    this.guardChanges++;
   }
 
   // ---- Internals ----
@@ -352,6 +414,8 @@ export class SecurityMonitor {
     const pmp = this.hart.pmp;
     // Close the OS side's view before opening the enclave's: no moment grants both.
     for (let i = this.firstOsEntry; i < pmp.entryCount; i++) pmp.writeEntryConfig(i, 0);
+    const viewed = this.view?.enclave;
+    if (viewed && viewed !== e) writeNapotEntry(pmp, viewed.guardEntry, viewed.memory, 0);
     if (e.shared) writeNapotEntry(pmp, this.firstOsEntry, e.shared, PMP_R | PMP_W);
     writeNapotEntry(pmp, e.guardEntry, e.memory, PMP_R | PMP_W | PMP_X);
     e.state = 'running';
@@ -366,8 +430,44 @@ export class SecurityMonitor {
     hart.writeCsr(CSR_MTVAL, 0);
     writeNapotEntry(hart.pmp, e.guardEntry, e.memory, 0);
     for (let i = this.firstOsEntry; i < hart.pmp.entryCount; i++) hart.pmp.writeEntryConfig(i, 0);
-    if (this.osLayout) applyPmpLayout(hart.pmp, this.osLayout);
     this.active = null;
+    if (this.view) this.writeView(hart.pmp, this.view);
+  }
+
+  /**
+   * Writes a thread view into `pmp`: nothing when it already holds it (a thread switching back
+   * to itself repaints nothing), else OS entries off, other guards closed, the monitor entry
+   * (locked once, then left alone), the view's guard open, the layout.
+   */
+  private writeView(pmp: PmpRegisters, view: ThreadView): void {
+    const guardHolds = (e: EnclaveRecord) =>
+      pmp.holds(e.guardEntry, napotConfig(e === view.enclave ? OPEN : 0), napotAddress(e.memory));
+    const holds =
+      pmp.holds(MONITOR_ENTRY, napotConfig(PMP_L), napotAddress(this.memory)) &&
+      this.slots.every((e, i) => (e ? guardHolds(e) : pmp.entryConfig(1 + i) === 0)) &&
+      view.layout.entries.every((x) => pmp.holds(x.index, x.cfg, x.addr));
+    if (holds) return;
+    for (let i = this.firstOsEntry; i < pmp.entryCount; i++) pmp.writeEntryConfig(i, 0);
+    this.slots.forEach((e, i) => {
+      if (e === undefined) pmp.writeEntryConfig(1 + i, 0);
+      else if (e !== view.enclave && !guardHolds(e))
+        writeNapotEntry(pmp, e.guardEntry, e.memory, 0);
+    });
+    if (!pmp.isLocked(MONITOR_ENTRY)) writeNapotEntry(pmp, MONITOR_ENTRY, this.memory, PMP_L);
+    const open = view.enclave;
+    if (open && !guardHolds(open)) writeNapotEntry(pmp, open.guardEntry, open.memory, OPEN);
+    applyPmpLayout(pmp, view.layout);
+  }
+
+  private assertOsLayout(layout: PmpLayout): void {
+    for (const e of layout.entries) {
+      if (e.index < this.firstOsEntry) {
+        throw new RiscvError(
+          'pmp-reserved-conflict',
+          `PMP entry ${e.index} belongs to the security monitor; OS layouts start at entry ${this.firstOsEntry}`,
+        );
+      }
+    }
   }
 
   private save(e: EnclaveRecord, frame: TrapFrame): void {

@@ -18,8 +18,11 @@ export interface PmpEnclaveSpec {
   readonly memory: NapotBlock;
   /** Addresses inside `memory` where the OS side may start the enclave; nowhere else. */
   readonly entryPoints: readonly number[];
-  /** Copied to the start of `memory` by the monitor (the rest of `memory` is zeroed). */
-  readonly image: Uint8Array;
+  /**
+   * Copied to the start of `memory` by the monitor (the rest of `memory` is zeroed). Omitted:
+   * the memory keeps what it holds (a kernel that loaded and measured the image itself).
+   */
+  readonly image?: Uint8Array;
   /**
    * A block the enclave shares with the OS side (read and write for both), for arguments and
    * results too big for registers. It must not overlap any enclave's memory or the monitor's.

@@ -49,6 +49,10 @@ export function bootRiscvSystem(options: RiscvBootOptions): RiscvSystem {
     const task = byName.get(name);
     if (task) hostPrograms.set(entry, task);
   }
-  const runner = new MachineCodeRunner(system.kernel, port, { ...runnerOptions, hostPrograms });
+  const runner = new MachineCodeRunner(system.kernel, port, {
+    ...runnerOptions,
+    hostPrograms,
+    enclavePrograms: system.executor.enclavePrograms,
+  });
   return { ...system, port, runner, run: (o) => runner.run(o) };
 }

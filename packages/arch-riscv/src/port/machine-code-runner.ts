@@ -7,12 +7,22 @@
 // kernel picks. Time follows CONTRACT.md: the hart never runs past the kernel's deadline, the
 // cycles it used go to `kernel.advance`, ticks the kernel hands back stay pending with their
 // thread, and an idle system jumps to the next deadline. A machine-code thread's context is
-// its trap frame: loaded into the hart with mret, captured back after the trap. Relies on
-// riscv-port.ts, trap-fault.ts and the kernel's public entry points.
+// loaded into the hart with mret and saved back after the trap by the port (which keeps an
+// enclave thread's registers in monitor memory and scrubs the hart after it). A host task may
+// wait for a host promise (`ctx.await`, for WebCrypto): `runAsync` settles it with simulated
+// time standing still. Relies on riscv-port.ts, trap-fault.ts and the kernel's public entry
+// points.
 
-import { FaultLabel, HOST_TRAP_SYSCALL, type HostTask, type HostTaskContext } from '@k5/abi';
+import {
+  FaultLabel,
+  HOST_TRAP_AWAIT,
+  HOST_TRAP_SYSCALL,
+  type HostTask,
+  type HostTaskContext,
+} from '@k5/abi';
 import {
   AccessKind,
+  HostEnclavePrograms,
   type Kernel,
   KernelUsageError,
   type RunOptions,
@@ -20,7 +30,6 @@ import {
   type Tcb,
   ThreadState,
 } from '@k5/kernel';
-import { CSR_MCAUSE, CSR_MTVAL } from '../csr';
 import { StopReason } from '../hart/execute';
 import { decodeMcause, ExceptionCause, InterruptCause } from '../trap';
 import type { RiscvPort } from './riscv-port';
@@ -35,11 +44,20 @@ class HostMemoryFault extends Error {
   }
 }
 
+/** A host promise a host task waits for, and how it settled. */
+interface HostWait {
+  readonly promise: PromiseLike<unknown>;
+  settled: { ok: true; value: unknown } | { ok: false; error: unknown } | null;
+}
+
 interface HostThread {
   readonly kind: 'host';
-  readonly gen: Generator<number, void, void>;
+  /** Set right after creation (the task's context needs the thread record first). */
+  gen: Generator<number, void, void>;
   /** Ticks of its `work` the kernel handed back at a deadline, spent when it runs again. */
   pending: number;
+  /** The promise it waits for (`ctx.await`), until it resumes with the outcome. */
+  wait: HostWait | null;
 }
 
 interface MachineThread {
@@ -49,6 +67,15 @@ interface MachineThread {
 }
 
 type RunnerThread = HostThread | MachineThread;
+
+/** Placeholder generator of a host thread being created. */
+const NOT_STARTED: Generator<number, void, void> = (function* () {})();
+
+/** run() stopped because the current host task waits for a promise. */
+interface WaitStop {
+  readonly reason: 'wait';
+  readonly steps: number;
+}
 
 /** An interrupt the hart took while a machine-code thread ran. */
 export interface TakenInterrupt {
@@ -66,6 +93,11 @@ export interface MachineCodeRunnerOptions {
   hostPrograms?: ReadonlyMap<number, HostTask>;
   /** Hart cycles a machine-code thread runs before the runner reports time (default 10,000). */
   sliceCycles?: number;
+  /**
+   * Host-task enclaves it can start (default: its own registry); `bootRiscvSystem` passes the
+   * system executor's, so that `executor.addEnclaveProgram` works on RISC-V too.
+   */
+  enclavePrograms?: HostEnclavePrograms;
   /** Told of every interrupt taken, before the kernel handles it. */
   onInterrupt?: (interrupt: TakenInterrupt) => void;
 }
@@ -95,6 +127,7 @@ export class MachineCodeRunner {
   /** Counters since construction. */
   readonly stats: MachineCodeStats = { syscalls: 0, faults: 0, interrupts: 0, cycles: 0 };
   private readonly programs: ReadonlyMap<number, HostTask>;
+  private readonly enclavePrograms: HostEnclavePrograms;
   private readonly slice: number;
   private readonly onInterrupt: ((interrupt: TakenInterrupt) => void) | undefined;
   /** Hart cycles not yet reported as a whole tick (when a tick is several cycles). */
@@ -117,6 +150,7 @@ export class MachineCodeRunner {
       );
     }
     this.programs = options.hostPrograms ?? new Map();
+    this.enclavePrograms = options.enclavePrograms ?? new HostEnclavePrograms();
     this.slice = options.sliceCycles ?? 10_000;
     if (!Number.isInteger(this.slice) || this.slice < 1) {
       throw new KernelUsageError(
@@ -135,12 +169,52 @@ export class MachineCodeRunner {
     this.port.bus.load(address, bytes);
   }
 
-  /** Runs until no thread is runnable or the step limit (see `@k5/kernel`'s HostExecutor.run). */
+  /**
+   * Runs until no thread is runnable or the step limit (see `@k5/kernel`'s HostExecutor.run).
+   * A host task that awaits a promise stops the run with reason `'await'` (it goes on only
+   * under {@link MachineCodeRunner.runAsync}).
+   */
   run(options: RunOptions = {}): RunResult {
+    const r = this.runUntilWait(options, 0);
+    return r.reason === 'wait' ? { steps: r.steps, reason: 'await' } : r;
+  }
+
+  /**
+   * Registers the entry tasks of a host-task enclave (as `@k5/kernel`'s
+   * HostExecutor.addEnclaveProgram does): a thread of a loaded enclave whose memory starts with
+   * `hostEnclaveImage(name, entries)` and whose pc is its entry i runs `entries[i]`. The image
+   * holds a digest of each task's source, so a changed task does not match it.
+   * @throws KernelUsageError `program-address` when the name is taken
+   */
+  addEnclaveProgram(name: string, entries: readonly HostTask[]): void {
+    this.enclavePrograms.add(name, entries);
+  }
+
+  /**
+   * Like {@link MachineCodeRunner.run}, and settles the promises host tasks wait for
+   * (`ctx.await`) as they come: the waiting task stays current and simulated time stands still
+   * until its promise settles, then it resumes with the value (or the rejection thrown in).
+   */
+  async runAsync(options: RunOptions = {}): Promise<RunResult> {
+    let steps = 0;
+    for (;;) {
+      const r = this.runUntilWait(options, steps);
+      if (r.reason !== 'wait') return r;
+      steps = r.steps;
+      const wait = (this.kernel.state.current!.host as HostThread).wait!;
+      try {
+        wait.settled = { ok: true, value: await wait.promise };
+      } catch (error) {
+        wait.settled = { ok: false, error };
+      }
+    }
+  }
+
+  private runUntilWait(options: RunOptions, from: number): RunResult | WaitStop {
     const k = this.kernel;
     const max = options.maxSteps ?? 1_000_000;
     const check = options.checkInvariants ?? false;
-    let steps = 0;
+    let steps = from;
     while (steps < max) {
       const t = k.state.current;
       if (t === null) {
@@ -173,6 +247,8 @@ export class MachineCodeRunner {
         th.pending = this.passTime(th.pending, th.kind === 'host');
       } else if (k.deadline !== null && k.deadline <= k.now) {
         this.timerDue();
+      } else if (th.kind === 'host' && th.wait !== null && th.wait.settled === null) {
+        return { reason: 'wait', steps };
       } else if (th.kind === 'host') this.stepHost(t, th);
       else this.stepMachine(t, th);
       if (check) k.assertInvariants();
@@ -188,10 +264,13 @@ export class MachineCodeRunner {
 
   private start(t: Tcb): RunnerThread | null {
     const pc = this.port.readRegister(t.context, this.port.convention.pcRegister);
-    const task = this.programs.get(pc);
+    const task = this.programs.get(pc) ?? this.enclavePrograms.taskFor(this.kernel.memory, t, pc);
     let th: RunnerThread;
-    if (task) th = { kind: 'host', gen: task(this.hostContext(t)), pending: 0 };
-    else if (this.port.bus.ramAt(pc) !== undefined) th = { kind: 'machine', pending: 0 };
+    if (task) {
+      const host: HostThread = { kind: 'host', gen: NOT_STARTED, pending: 0, wait: null };
+      host.gen = task(this.hostContext(t, host));
+      th = host;
+    } else if (this.port.bus.ramAt(pc) !== undefined) th = { kind: 'machine', pending: 0 };
     else {
       this.kernel.fault(t, FaultLabel.VmFault, [pc, pc, 1, AccessKind.Execute]);
       return null;
@@ -206,9 +285,10 @@ export class MachineCodeRunner {
 
   private stepMachine(t: Tcb, th: MachineThread): void {
     const k = this.kernel;
-    const hart = this.port.hart;
-    const frame = this.port.frame(t.context);
-    frame.resume(hart);
+    const port = this.port;
+    const hart = port.hart;
+    const ctx = t.context;
+    port.loadOnHart(ctx);
     // Never past the kernel's deadline: the kernel must see it exactly when it falls.
     const deadline = k.deadline;
     const cpt = this.port.cyclesPerTick;
@@ -220,16 +300,12 @@ export class MachineCodeRunner {
     const stop = hart.run(budget);
     const used = hart.cycles - before;
     this.stats.cycles += used;
+    // Registers leave the hart before the kernel hears of the stop, so that nothing it runs
+    // next (another thread, after a timer or PLIC interrupt) finds an enclave's on it.
+    const exit = port.saveFromHart(ctx, stop === StopReason.Trap);
     th.pending = this.reportCycles(used);
-    if (stop !== StopReason.Trap) {
-      // Budget or WFI: still in U mode with live registers; save them as a trap would.
-      hart.saveRegisters(frame.x);
-      frame.x[0] = 0;
-      frame.pc = hart.pc;
-      return;
-    }
-    frame.capture(hart);
-    const { interrupt, code } = decodeMcause(hart.readCsr(CSR_MCAUSE));
+    if (!exit.trapped) return;
+    const { interrupt, code } = decodeMcause(exit.mcause);
     if (interrupt) {
       this.takeInterrupt(code as InterruptCause);
       return;
@@ -237,15 +313,16 @@ export class MachineCodeRunner {
     // The trap fell at the deadline and the kernel switched away: the thread re-executes the
     // instruction (ecall or faulting access) when it runs again, as after any preemption.
     if (k.state.current !== t || t.state !== ThreadState.Running) return;
+    const pc = port.readRegister(ctx, port.convention.pcRegister);
     if (code === ExceptionCause.EnvironmentCallFromUMode) {
       // Return past the ecall; a restarted syscall is re-executed from the saved registers.
-      frame.pc = (frame.pc + 4) >>> 0;
+      port.writeRegister(ctx, port.convention.pcRegister, (pc + 4) >>> 0);
       this.stats.syscalls++;
       k.syscall(t);
       return;
     }
     this.stats.faults++;
-    const fault = faultForTrap(code, hart.readCsr(CSR_MTVAL), frame.pc, frame.x[2]!);
+    const fault = faultForTrap(code, exit.mtval, pc, port.readRegister(ctx, 2));
     t.host = null;
     k.fault(t, fault.label, fault.words);
   }
@@ -310,7 +387,14 @@ export class MachineCodeRunner {
     let r: IteratorResult<number, void>;
     try {
       r = h.gen.next();
+      if (r.value === HOST_TRAP_AWAIT && h.wait === null) {
+        throw new KernelUsageError(
+          'bad-config',
+          `host task ${t.id} yielded HOST_TRAP_AWAIT itself; wait for promises with ctx.await`,
+        );
+      }
     } catch (e) {
+      if (e instanceof KernelUsageError) throw e;
       t.host = null;
       const pc = this.port.readRegister(t.context, this.port.convention.pcRegister);
       if (e instanceof HostMemoryFault) k.fault(t, FaultLabel.VmFault, [pc, e.address, 0, e.kind]);
@@ -322,12 +406,14 @@ export class MachineCodeRunner {
       k.exit(t);
     } else if (r.value === HOST_TRAP_SYSCALL) {
       k.syscall(t);
+    } else if (r.value === HOST_TRAP_AWAIT) {
+      // Waits in place: run() stops here and runAsync settles the promise.
     } else {
       h.pending = this.passTime(r.value, true);
     }
   }
 
-  private hostContext(t: Tcb): HostTaskContext {
+  private hostContext(t: Tcb, h: HostThread): HostTaskContext {
     const k = this.kernel;
     const port = this.port;
     const ctx = t.context;
@@ -357,6 +443,18 @@ export class MachineCodeRunner {
       write8: (a, v) => {
         check(a, 1, AccessKind.Write);
         port.bus.write(a, 1, v);
+      },
+      await: function* <T>(promise: PromiseLike<T>): Generator<number, T, void> {
+        const wait: HostWait = { promise, settled: null };
+        h.wait = wait;
+        yield HOST_TRAP_AWAIT;
+        h.wait = null;
+        const outcome = wait.settled;
+        if (outcome === null) {
+          throw new KernelUsageError('bad-config', 'ctx.await resumed before its promise settled');
+        }
+        if (!outcome.ok) throw outcome.error;
+        return outcome.value as T;
       },
     };
   }
