@@ -1,0 +1,3 @@
+import { k5Vitest } from '../../tools/config/vitest.ts';
+
+export default k5Vitest();
