@@ -15,14 +15,12 @@ import {
 } from '@k5/kernel';
 import {
   cnodeMint,
-  enclaveAddThread,
-  enclaveLoad,
   expectOk,
+  loadEnclave,
   RootEnv,
-  regionGetInfo,
-  regionMap,
   schedControlConfigureFlags,
   spawn,
+  spawnEnclaveThread,
   Sys,
   tcbResume,
   tcbSetSupervisor,
@@ -100,24 +98,14 @@ function rootTask(boot: BootInfo, image: Uint8Array, onError: (e: unknown) => vo
       const replies = yield* env.retype(ObjectType.Reply, 0, 2);
 
       // The enclave: its memory from untyped, its image through an ordinary region.
-      const enclave = yield* env.retype(ObjectType.Enclave, ENCLAVE_BITS);
-      const imageRegion = yield* env.retype(ObjectType.Region, 10);
-      expectOk('reading the image region', yield* regionGetInfo(sys, imageRegion));
-      const imageBase = sys.getMR(0);
-      expectOk(
-        'mapping the image region',
-        yield* regionMap(sys, imageRegion, boot.caps.rootTcb, Rights.ReadWrite),
-      );
-      for (let i = 0; i < image.length; i++) ctx.write8(imageBase + i, image[i]!);
-      expectOk(
-        'loading the enclave',
-        yield* enclaveLoad(sys, enclave, imageRegion, {
-          imageLength: image.length,
-          stackSize: STACK_SIZE,
-          entryOffsets: [ENTRY_OFFSET],
-        }),
-      );
-      const inside = yield* spawn(env, {
+      const { enclave } = yield* loadEnclave(env, {
+        name: 'the signer',
+        sizeBits: ENCLAVE_BITS,
+        image,
+        stackSize: STACK_SIZE,
+        entryOffsets: [ENTRY_OFFSET],
+      });
+      const inside = yield* spawnEnclaveThread(env, enclave, {
         name: 'enclave thread',
         priority: PRIORITY.enclave,
         caps: [
@@ -126,15 +114,10 @@ function rootTask(boot: BootInfo, image: Uint8Array, onError: (e: unknown) => vo
           { slot: SLOT.storage, from: storageEp, rights: Rights.Write | Rights.GrantReply },
           { slot: SLOT.enclave, from: enclave, rights: Rights.All },
         ],
+        entryIndex: 0,
+        stackOffset: IPC_OFFSET,
+        ipcBufferOffset: IPC_OFFSET,
       });
-      expectOk(
-        'adding the enclave thread',
-        yield* enclaveAddThread(sys, enclave, inside.tcb, {
-          entryIndex: 0,
-          stackOffset: IPC_OFFSET,
-          ipcBufferOffset: IPC_OFFSET,
-        }),
-      );
       expectOk(
         "configuring the enclave's budget",
         yield* schedControlConfigureFlags(sys, boot.caps.schedControl, inside.schedContext, {

@@ -64,7 +64,14 @@ export {
   portIdWords,
 } from './name-service';
 export { operation, RPC_UNKNOWN_OPERATION, request, serve } from './rpc';
-export { expectOk, RootEnv, RootTaskError, spawn } from './root/index';
+export {
+  expectOk,
+  loadEnclave,
+  RootEnv,
+  RootTaskError,
+  spawn,
+  spawnEnclaveThread,
+} from './root/index';
 export { panicText, readFault, RestartBackoff, restartWithBackoff } from './supervisor';
 export { Sys } from './sys';
 
@@ -72,6 +79,15 @@ export type { EnclaveBytesResult, EnclaveLayout, EnclaveThreadStart } from './en
 export type { SchedConfig } from './invoke';
 export type { NameServerConfig } from './name-service';
 export type { Operation, Request, Response, RpcResult } from './rpc';
-export type { Child, ChildCap, ChildPlan, ChildRegion, RootEnvOptions } from './root/index';
+export type {
+  Child,
+  ChildCap,
+  ChildPlan,
+  ChildRegion,
+  EnclavePlan,
+  EnclaveThreadPlan,
+  LoadedEnclave,
+  RootEnvOptions,
+} from './root/index';
 export type { BackoffPolicy, FaultReport } from './supervisor';
 export type { LeaseSpec, TaskStep } from './sys';

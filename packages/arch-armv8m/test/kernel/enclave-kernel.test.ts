@@ -163,7 +163,10 @@ describe('a kernel Enclave the SAU cannot hold', () => {
     const scenario = enclaveScenario({ entries: [keeper], port: { sauRegions: 2 } });
     scenario.system.run({ checkInvariants: true });
     const error = scenario.rootError() as { step?: string; code?: number } | null;
-    expect(error).toMatchObject({ step: 'load', code: KernelError.IllegalOperation });
+    expect(error).toMatchObject({
+      step: 'loading the enclave',
+      code: KernelError.IllegalOperation,
+    });
     expect(scenario.port.enclaves.size).toBe(0);
     expect(scenario.system.kernel.enclaves().every((e) => e.measurement === null)).toBe(true);
   });

@@ -1,7 +1,7 @@
-// A booted K5 system on ArmV8mPort with one kernel Enclave object: the root retypes a 4 KiB
-// Enclave, loads a host-task enclave image into it from a region (Enclave_Load: the kernel copies,
-// measures and calls port.addEnclave), spawns a thread and makes it the enclave's
-// (Enclave_AddThread: port.setEnclave), resumes it, and spawns the ordinary tasks a scenario asks
+// A booted K5 system on ArmV8mPort with one kernel Enclave object: the root (with @k5/userspace's
+// loadEnclave and spawnEnclaveThread) retypes a 4 KiB Enclave, loads a host-task enclave image
+// into it from a region (Enclave_Load: the kernel copies, measures and calls port.addEnclave),
+// spawns a thread and makes it the enclave's (Enclave_AddThread: port.setEnclave), resumes it, and spawns the ordinary tasks a scenario asks
 // for, each with a 256-byte region of its own. Relies on @k5/kernel's bootSystem and
 // hostEnclaveImage and on @k5/userspace's root helpers.
 
@@ -9,16 +9,12 @@ import { type BootInfo, type HostTask, ObjectType, Rights } from '@k5/abi';
 import { bootSystem, type HostSystem, hostEnclaveImage } from '@k5/kernel';
 import {
   type ChildCap,
-  enclaveAddThread,
-  enclaveLoad,
-  expectOk,
+  loadEnclave,
   RootEnv,
-  regionGetInfo,
-  regionMap,
   type Sys as SysType,
   Sys,
   spawn,
-  tcbResume,
+  spawnEnclaveThread,
 } from '@k5/userspace';
 import { ArmV8mPort, type ArmV8mPortOptions } from '../../src/index';
 
@@ -73,40 +69,24 @@ export function enclaveScenario(options: {
         const ep = yield* env.retype(ObjectType.Endpoint, 0);
         const faultEp = yield* env.retype(ObjectType.Endpoint, 0);
         const replies = yield* env.retype(ObjectType.Reply, 0, 8);
-        const enclave = yield* env.retype(ObjectType.Enclave, ENCLAVE_BITS);
-        const imageRegion = yield* env.retype(ObjectType.Region, 10);
-        expectOk('image info', yield* regionGetInfo(sys, imageRegion));
-        const imageBase = sys.getMR(0);
-        expectOk(
-          'map image',
-          yield* regionMap(sys, imageRegion, boot.caps.rootTcb, Rights.ReadWrite),
-        );
-        for (let i = 0; i < image.length; i++) ctx.write8(imageBase + i, image[i]!);
-        expectOk(
-          'load',
-          yield* enclaveLoad(sys, enclave, imageRegion, {
-            imageLength: image.length,
-            stackSize: STACK_SIZE,
-            entryOffsets: options.entries.map((_, i) => ENTRY_OFFSET + i * 0x40),
-          }),
-        );
-        const inside = yield* spawn(env, {
+        const { enclave } = yield* loadEnclave(env, {
+          sizeBits: ENCLAVE_BITS,
+          image,
+          stackSize: STACK_SIZE,
+          entryOffsets: options.entries.map((_, i) => ENTRY_OFFSET + i * 0x40),
+        });
+        const inside = yield* spawnEnclaveThread(env, enclave, {
           name: 'enclave',
           priority: 100,
           caps: [
             { slot: SLOT.ep, from: ep, rights: Rights.Read },
             { slot: SLOT.reply, from: replies, rights: Rights.All },
           ],
+          entryIndex: 0,
+          stackOffset: IPC_OFFSET,
+          ipcBufferOffset: IPC_OFFSET,
+          start: true,
         });
-        expectOk(
-          'add thread',
-          yield* enclaveAddThread(sys, enclave, inside.tcb, {
-            entryIndex: 0,
-            stackOffset: IPC_OFFSET,
-            ipcBufferOffset: IPC_OFFSET,
-          }),
-        );
-        expectOk('resume enclave', yield* tcbResume(sys, inside.tcb));
         let reply = replies + 1;
         for (const t of options.tasks ?? []) {
           const caps: ChildCap[] = [{ slot: SLOT.reply, from: reply++, rights: Rights.All }];

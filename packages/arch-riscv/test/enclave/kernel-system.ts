@@ -1,24 +1,22 @@
-// Kernel scenarios with real Enclave objects on RiscvPort: a root task retypes an enclave,
-// loads a machine-code image into it from a region it fills (Enclave_Load), makes a fresh
-// thread the enclave's (Enclave_AddThread) with a budget-limited scheduling context, and adds
+// Kernel scenarios with real Enclave objects on RiscvPort: a root task (@k5/userspace's
+// loadEnclave and spawnEnclaveThread) retypes an enclave, loads a machine-code image into it
+// (Enclave_Load), makes a fresh thread the enclave's (Enclave_AddThread) with a budget-limited scheduling context, and adds
 // ordinary host or machine-code tasks beside it. The enclave program loads x1..x30 from a table
 // in its image, counts x31 down from COUNT, stores x1..x30 to its results area and stops on an
 // ebreak, so preemptions in the middle must leave its registers exactly as they were.
-import { type BootInfo, type HostTask, ObjectType, Rights } from '@k5/abi';
+import { type BootInfo, type HostTask, ObjectType } from '@k5/abi';
 import type { Tcb } from '@k5/kernel';
 import {
   type Child,
   type ChildCap,
   type ChildPlan,
-  enclaveAddThread,
-  enclaveLoad,
   expectOk,
+  loadEnclave,
   RootEnv,
-  regionGetInfo,
-  regionMap,
   schedControlConfigureFlags,
   Sys,
   spawn,
+  spawnEnclaveThread,
   tcbResume,
 } from '@k5/userspace';
 import { bootRiscvSystem, type RiscvSystem, type TakenInterrupt } from '../../src/index';
@@ -112,27 +110,19 @@ export function bootEnclaveScenario(s: EnclaveScenario): BootedScenario {
           faultEndpoint: yield* env.retype(ObjectType.Endpoint, 0),
           replies: [0, 1, 2, 3].map((i) => replies + i),
         };
-        const enclave = yield* env.retype(ObjectType.Enclave, ENCLAVE_BITS);
-        const imageRegion = yield* env.retype(ObjectType.Region, 10);
-        expectOk('image info', yield* regionGetInfo(sys, imageRegion));
-        const imageBase = sys.getMR(0);
-        expectOk(
-          'map image',
-          yield* regionMap(sys, imageRegion, boot.caps.rootTcb, Rights.ReadWrite),
-        );
-        for (let i = 0; i < s.image.length; i++) ctx.write8(imageBase + i, s.image[i]!);
-        expectOk(
-          'load',
-          yield* enclaveLoad(sys, enclave, imageRegion, {
-            imageLength: s.image.length,
-            stackSize: 0x100,
-            entryOffsets: [0],
-          }),
-        );
-        const inside = yield* spawn(env, {
+        const { enclave } = yield* loadEnclave(env, {
+          sizeBits: ENCLAVE_BITS,
+          image: s.image,
+          stackSize: 0x100,
+          entryOffsets: [0],
+        });
+        const inside = yield* spawnEnclaveThread(env, enclave, {
           name: 'enclave',
           priority: s.enclavePriority,
           caps: s.enclaveCaps?.(caps) ?? [],
+          entryIndex: 0,
+          stackOffset: STACK_OFFSET,
+          ipcBufferOffset: IPC_OFFSET,
         });
         const [budget, period] = s.budget;
         expectOk(
@@ -140,14 +130,6 @@ export function bootEnclaveScenario(s: EnclaveScenario): BootedScenario {
           yield* schedControlConfigureFlags(sys, boot.caps.schedControl, inside.schedContext, {
             budget,
             period,
-          }),
-        );
-        expectOk(
-          'add thread',
-          yield* enclaveAddThread(sys, enclave, inside.tcb, {
-            entryIndex: 0,
-            stackOffset: STACK_OFFSET,
-            ipcBufferOffset: IPC_OFFSET,
           }),
         );
         children.push(inside);

@@ -17,6 +17,8 @@ import {
   enclaveLoad,
   enclaveMeasurement,
   expectOk,
+  loadEnclave,
+  RootTaskError,
   Sys,
   tcbConfigure,
   tcbReadRegisters,
@@ -180,6 +182,33 @@ describe('Enclave object', () => {
       notATcb: KernelError.InvalidCapability,
       alreadyInEnclave: KernelError.IllegalOperation,
       truncated: KernelError.TruncatedMessage,
+    });
+  });
+
+  it('names the failed step when loadEnclave is refused (RootTaskError)', () => {
+    let caught: unknown = null;
+    const { s, rootError } = enclaveSystem({
+      entries: [adder],
+      *rootAfter(_sys, env) {
+        try {
+          yield* loadEnclave(env, {
+            name: 'too small',
+            sizeBits: 6,
+            image: new Uint8Array(40),
+            stackSize: 40,
+            entryOffsets: [0],
+          });
+        } catch (e) {
+          caught = e;
+        }
+      },
+    });
+    s.run({ checkInvariants: true });
+    expect(rootError()).toBeNull();
+    expect(caught).toBeInstanceOf(RootTaskError);
+    expect(caught).toMatchObject({
+      step: 'loading the enclave for too small',
+      code: KernelError.RangeError,
     });
   });
 

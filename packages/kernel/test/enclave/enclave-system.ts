@@ -1,19 +1,18 @@
-// Test fixture: a booted system with one host-task enclave built by a real root task (Retype,
-// Enclave_Load from an image region, Enclave_AddThread, Resume), an endpoint the enclave serves
+// Test fixture: a booted system with one host-task enclave built by a real root task
+// (@k5/userspace's loadEnclave and spawnEnclaveThread: Retype, Enclave_Load from an image region,
+// Enclave_AddThread), an endpoint the enclave serves
 // on, and slots for ordinary tasks the scenarios add. The invariant checker runs after every
 // kernel entry in every scenario that uses it.
 
 import { type BootInfo, type HostTask, ObjectType, Rights } from '@k5/abi';
 import {
   type ChildCap,
-  enclaveAddThread,
-  enclaveLoad,
   expectOk,
+  loadEnclave,
   RootEnv,
-  regionGetInfo,
-  regionMap,
   type Sys as SysType,
   spawn,
+  spawnEnclaveThread,
   Sys,
   tcbResume,
 } from '@k5/userspace';
@@ -99,25 +98,13 @@ export function enclaveSystem(options: EnclaveSystemOptions): EnclaveSystem {
         const ep = yield* env.retype(ObjectType.Endpoint, 0);
         const faultEp = yield* env.retype(ObjectType.Endpoint, 0);
         const replies = yield* env.retype(ObjectType.Reply, 0, 8);
-        const enclave = yield* env.retype(ObjectType.Enclave, ENCLAVE_BITS);
-        // The image travels in an ordinary region the root fills.
-        const imageRegion = yield* env.retype(ObjectType.Region, 10);
-        expectOk('image info', yield* regionGetInfo(sys, imageRegion));
-        const imageBase = sys.getMR(0);
-        expectOk(
-          'map image',
-          yield* regionMap(sys, imageRegion, boot.caps.rootTcb, Rights.ReadWrite),
-        );
-        for (let i = 0; i < image.length; i++) ctx.write8(imageBase + i, image[i]!);
-        expectOk(
-          'load',
-          yield* enclaveLoad(sys, enclave, imageRegion, {
-            imageLength: image.length,
-            stackSize: STACK_SIZE,
-            entryOffsets: options.entries.map((_, i) => ENTRY_OFFSET + i * 0x40),
-          }),
-        );
-        const inside = yield* spawn(env, {
+        const { enclave } = yield* loadEnclave(env, {
+          sizeBits: ENCLAVE_BITS,
+          image,
+          stackSize: STACK_SIZE,
+          entryOffsets: options.entries.map((_, i) => ENTRY_OFFSET + i * 0x40),
+        });
+        const inside = yield* spawnEnclaveThread(env, enclave, {
           name: 'enclave',
           priority: options.enclavePriority ?? 100,
           caps: [
@@ -130,15 +117,10 @@ export function enclaveSystem(options: EnclaveSystemOptions): EnclaveSystem {
             { slot: SLOT.enclave, from: enclave, rights: Rights.All },
           ],
           ...(options.enclaveFaultHandled ? { faultEndpoint: faultEp } : {}),
+          entryIndex: 0,
+          stackOffset: IPC_OFFSET,
+          ipcBufferOffset: IPC_OFFSET,
         });
-        expectOk(
-          'add thread',
-          yield* enclaveAddThread(sys, enclave, inside.tcb, {
-            entryIndex: 0,
-            stackOffset: IPC_OFFSET,
-            ipcBufferOffset: IPC_OFFSET,
-          }),
-        );
         const tcbs: Record<string, number> = { enclave: inside.tcb };
         let reply = replies + 1;
         for (const x of options.extra ?? []) {
