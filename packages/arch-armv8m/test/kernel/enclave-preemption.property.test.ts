@@ -6,77 +6,20 @@
 // none of its values (r0-r12 and flags cleared, the frame on its Secure stack), the ordinary
 // thread never finds one of them in its registers, and each thread resumes exactly as it left.
 
-import type { EnclaveDomain, HostSystem } from '@k5/kernel';
+import type { EnclaveDomain } from '@k5/kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { APSR_FLAGS, type ArmV8mPort, ExceptionNumber, XPSR_T } from '../../src/index';
-import { runScenario } from './harness';
-
-const ENTRY = 0x0800_4000;
-
-interface Snapshot {
-  readonly r: number[];
-  readonly lr: number;
-  readonly pc: number;
-  readonly xpsr: number;
-  readonly sp: number;
-}
-
-function snapshot(port: ArmV8mPort): Snapshot {
-  const cpu = port.cpu;
-  return {
-    r: Array.from({ length: 13 }, (_, i) => cpu.get(i)),
-    lr: cpu.lr,
-    pc: cpu.pc,
-    xpsr: cpu.xpsr,
-    sp: cpu.sp,
-  };
-}
+import { APSR_FLAGS, ExceptionNumber, XPSR_T } from '../../src/index';
+import { machinePair, type Snapshot, snapshot, threadState } from './machine-pair';
 
 // Values at or above 0x1000 so that a zero (cleared) register is never mistaken for a secret.
-const word = fc.integer({ min: 0x1000, max: 0xefff_ffff });
-const threadState = fc.record({
-  r: fc.array(word, { minLength: 13, maxLength: 13 }),
-  lr: word,
-  pc: fc.integer({ min: ENTRY / 2, max: ENTRY / 2 + 0x7ff }).map((h) => h * 2),
-  flags: word.map((f) => (f & APSR_FLAGS) >>> 0),
-});
-
-function untilMachineRuns(system: HostSystem): void {
-  const k = system.kernel;
-  for (let guard = 0; guard < 10_000 && k.current; guard++) {
-    if (k.port.readRegister(k.current.context, 15) >= ENTRY) return;
-    system.run({ maxSteps: 1, checkInvariants: true });
-  }
-}
+const threadStates = threadState(fc.integer({ min: 0x1000, max: 0xefff_ffff }));
 
 describe('SysTick preempting an enclave thread', () => {
   it('leaks nothing to the CPU or the ordinary thread, and both resume exactly', () => {
     fc.assert(
-      fc.property(fc.array(threadState, { minLength: 8, maxLength: 8 }), (states) => {
-        const holder: { system?: HostSystem } = {};
-        const s = runScenario(
-          {},
-          [0, 1].map(() => ({
-            program: 'machine',
-            priority: 100,
-            stackAtBufferEnd: true,
-            registers: { 15: ENTRY },
-            budget: { budget: 50, period: 100 },
-          })),
-          {
-            port: {
-              memory: {
-                readWord: (a) => holder.system!.kernel.memory.read32(a),
-                writeWord: (a, v) => holder.system!.kernel.memory.write32(a, v),
-              },
-            },
-            drive: (system) => {
-              holder.system = system;
-              untilMachineRuns(system);
-            },
-          },
-        );
+      fc.property(fc.array(threadStates, { minLength: 8, maxLength: 8 }), (states) => {
+        const s = machinePair();
         const { port } = s;
         const k = s.system.kernel;
         const [enclaveTcb, taskTcb] = s.tcbs();

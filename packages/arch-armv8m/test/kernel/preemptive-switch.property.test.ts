@@ -5,77 +5,18 @@
 // port saves r4-r11 and the frame into the thread's context, the kernel switches, and the port
 // returns into the other thread. Each thread must find exactly the registers it was preempted with.
 
-import type { HostSystem } from '@k5/kernel';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ArmV8mPort, ExceptionNumber, exceptionEntry, XPSR_T } from '../../src/index';
-import { runScenario } from './harness';
+import { ExceptionNumber, exceptionEntry, XPSR_T } from '../../src/index';
+import { machinePair, type Snapshot, snapshot, threadState } from './machine-pair';
 
-const ENTRY = 0x0800_4000;
-const FLAGS = 0xf80f0000;
-
-interface Snapshot {
-  readonly r: number[];
-  readonly lr: number;
-  readonly pc: number;
-  readonly xpsr: number;
-  readonly sp: number;
-}
-
-function snapshot(port: ArmV8mPort): Snapshot {
-  const cpu = port.cpu;
-  return {
-    r: Array.from({ length: 13 }, (_, i) => cpu.get(i)),
-    lr: cpu.lr,
-    pc: cpu.pc,
-    xpsr: cpu.xpsr,
-    sp: cpu.sp,
-  };
-}
-
-const word = fc.integer({ min: 0, max: 0xffff_ffff });
-const threadState = fc.record({
-  r: fc.array(word, { minLength: 13, maxLength: 13 }),
-  lr: word,
-  pc: fc.integer({ min: ENTRY / 2, max: ENTRY / 2 + 0x7ff }).map((h) => h * 2),
-  flags: word.map((f) => (f & FLAGS) >>> 0),
-});
-
-function untilMachineRuns(system: HostSystem): void {
-  const k = system.kernel;
-  for (let guard = 0; guard < 10_000 && k.current; guard++) {
-    if (k.port.readRegister(k.current.context, 15) >= ENTRY) return;
-    system.run({ maxSteps: 1, checkInvariants: true });
-  }
-}
+const threadStates = threadState(fc.integer({ min: 0, max: 0xffff_ffff }));
 
 describe('SysTick-forced context switches of machine threads', () => {
   it('every thread resumes with exactly the registers it was preempted with', () => {
     fc.assert(
-      fc.property(fc.array(threadState, { minLength: 6, maxLength: 6 }), (states) => {
-        const holder: { system?: HostSystem } = {};
-        const s = runScenario(
-          {},
-          [0, 1].map(() => ({
-            program: 'machine',
-            priority: 100,
-            stackAtBufferEnd: true,
-            registers: { 15: ENTRY },
-            budget: { budget: 50, period: 100 },
-          })),
-          {
-            port: {
-              memory: {
-                readWord: (a) => holder.system!.kernel.memory.read32(a),
-                writeWord: (a, v) => holder.system!.kernel.memory.write32(a, v),
-              },
-            },
-            drive: (system) => {
-              holder.system = system;
-              untilMachineRuns(system);
-            },
-          },
-        );
+      fc.property(fc.array(threadStates, { minLength: 6, maxLength: 6 }), (states) => {
+        const s = machinePair();
         const { port } = s;
         const k = s.system.kernel;
         const left = new Map<number, Snapshot>();
