@@ -76,6 +76,7 @@ export { panicMessageBytes } from './faults/messages';
 export { HostExecutor } from './host/executor';
 export { hostEnclaveImage } from './host/enclave-image';
 export { HostEnclavePrograms } from './host/enclave-programs';
+export { HostWait } from './host/host-wait';
 export { createKernel, Kernel } from './kernel';
 export { PhysicalMemory } from './memory';
 export {

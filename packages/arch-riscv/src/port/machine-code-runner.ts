@@ -23,6 +23,7 @@ import {
 import {
   AccessKind,
   HostEnclavePrograms,
+  HostWait,
   type Kernel,
   KernelUsageError,
   type RunOptions,
@@ -44,12 +45,6 @@ class HostMemoryFault extends Error {
   }
 }
 
-/** A host promise a host task waits for, and how it settled. */
-interface HostWait {
-  readonly promise: PromiseLike<unknown>;
-  settled: { ok: true; value: unknown } | { ok: false; error: unknown } | null;
-}
-
 interface HostThread {
   readonly kind: 'host';
   /** Set right after creation (the task's context needs the thread record first). */
@@ -57,7 +52,7 @@ interface HostThread {
   /** Ticks of its `work` the kernel handed back at a deadline, spent when it runs again. */
   pending: number;
   /** The promise it waits for (`ctx.await`), until it resumes with the outcome. */
-  wait: HostWait | null;
+  readonly wait: HostWait;
 }
 
 interface MachineThread {
@@ -201,12 +196,7 @@ export class MachineCodeRunner {
       const r = this.runUntilWait(options, steps);
       if (r.reason !== 'wait') return r;
       steps = r.steps;
-      const wait = (this.kernel.state.current!.host as HostThread).wait!;
-      try {
-        wait.settled = { ok: true, value: await wait.promise };
-      } catch (error) {
-        wait.settled = { ok: false, error };
-      }
+      await (this.kernel.state.current!.host as HostThread).wait.settle();
     }
   }
 
@@ -247,7 +237,7 @@ export class MachineCodeRunner {
         th.pending = this.passTime(th.pending, th.kind === 'host');
       } else if (k.deadline !== null && k.deadline <= k.now) {
         this.timerDue();
-      } else if (th.kind === 'host' && th.wait !== null && th.wait.settled === null) {
+      } else if (th.kind === 'host' && th.wait.pending) {
         return { reason: 'wait', steps };
       } else if (th.kind === 'host') this.stepHost(t, th);
       else this.stepMachine(t, th);
@@ -267,7 +257,12 @@ export class MachineCodeRunner {
     const task = this.programs.get(pc) ?? this.enclavePrograms.taskFor(this.kernel.memory, t, pc);
     let th: RunnerThread;
     if (task) {
-      const host: HostThread = { kind: 'host', gen: NOT_STARTED, pending: 0, wait: null };
+      const host: HostThread = {
+        kind: 'host',
+        gen: NOT_STARTED,
+        pending: 0,
+        wait: new HostWait(),
+      };
       host.gen = task(this.hostContext(t, host));
       th = host;
     } else if (this.port.bus.ramAt(pc) !== undefined) th = { kind: 'machine', pending: 0 };
@@ -387,7 +382,7 @@ export class MachineCodeRunner {
     let r: IteratorResult<number, void>;
     try {
       r = h.gen.next();
-      if (r.value === HOST_TRAP_AWAIT && h.wait === null) {
+      if (r.value === HOST_TRAP_AWAIT && !h.wait.pending) {
         throw new KernelUsageError(
           'bad-config',
           `host task ${t.id} yielded HOST_TRAP_AWAIT itself; wait for promises with ctx.await`,
@@ -444,18 +439,7 @@ export class MachineCodeRunner {
         check(a, 1, AccessKind.Write);
         port.bus.write(a, 1, v);
       },
-      await: function* <T>(promise: PromiseLike<T>): Generator<number, T, void> {
-        const wait: HostWait = { promise, settled: null };
-        h.wait = wait;
-        yield HOST_TRAP_AWAIT;
-        h.wait = null;
-        const outcome = wait.settled;
-        if (outcome === null) {
-          throw new KernelUsageError('bad-config', 'ctx.await resumed before its promise settled');
-        }
-        if (!outcome.ok) throw outcome.error;
-        return outcome.value as T;
-      },
+      await: (promise) => h.wait.await(promise),
     };
   }
 }

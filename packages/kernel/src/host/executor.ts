@@ -16,6 +16,7 @@ import { AccessKind, type ArchPort, type ContextId } from '../arch/port';
 import { KernelUsageError } from '../errors';
 import type { Kernel } from '../kernel';
 import { HostEnclavePrograms } from './enclave-programs';
+import { HostWait } from './host-wait';
 import { type Tcb, ThreadState } from '../objects/kobject';
 
 /** Base of the fake code addresses that name host programs. */
@@ -84,24 +85,11 @@ class HostContext implements HostTaskContext {
     this.kernel.memory.write8(address, value);
   }
 
-  /** The promise this thread waits for, and how it settled (see `await`). */
-  pending: PromiseLike<unknown> | null = null;
-  settled: { ok: boolean; value: unknown } | null = null;
+  /** The promise this thread waits for (see `await`). */
+  readonly wait = new HostWait();
 
-  *await<T>(promise: PromiseLike<T>): Generator<number, T, void> {
-    this.pending = promise;
-    this.settled = null;
-    yield HOST_TRAP_AWAIT;
-    const outcome = this.settled as { ok: boolean; value: unknown } | null;
-    this.settled = null;
-    if (outcome === null) {
-      throw new KernelUsageError(
-        'await-unsettled',
-        'a host task resumed before its promise settled; run the executor with runAsync',
-      );
-    }
-    if (!outcome.ok) throw outcome.value;
-    return outcome.value as T;
+  await<T>(promise: PromiseLike<T>): Generator<number, T, void> {
+    return this.wait.await(promise);
   }
 
   private check(address: number, size: number, kind: AccessKind): void {
@@ -233,13 +221,7 @@ export class HostExecutor {
       const h = this.awaiting;
       if (h === null || steps >= max) break;
       this.awaiting = null;
-      const ctx = h.ctx;
-      try {
-        ctx.settled = { ok: true, value: await ctx.pending };
-      } catch (error) {
-        ctx.settled = { ok: false, value: error };
-      }
-      ctx.pending = null;
+      await h.ctx.wait.settle();
     }
     if (steps < max) return { steps, reason: 'idle' };
     if (options.maxSteps === undefined) {
