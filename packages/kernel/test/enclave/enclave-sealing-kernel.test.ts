@@ -5,7 +5,13 @@
 // a loaded enclave, and one changed image byte changes the measurement and fails verification.
 // Host tasks await WebCrypto through ctx.await under executor.runAsync.
 
-import type { HostTask } from '@k5/abi';
+import {
+  encodeMessageInfo,
+  type HostTask,
+  InvocationLabel,
+  KernelError,
+  MAX_ENCLAVE_KEY_LABEL,
+} from '@k5/abi';
 import {
   enclaveDeriveKey,
   enclaveMeasurement,
@@ -84,6 +90,46 @@ describe('Enclave sealing through the kernel', () => {
     const key = await deriveSealingKey(SECRET_A, measurement, 'storage');
     expect(await unseal(key, store.blob!, AAD)).toEqual(SECRET_TEXT);
     expect(store.material).toHaveLength(48);
+  });
+
+  it('gives typed errors for a bad device secret and bad Enclave_DeriveKey arguments', async () => {
+    expect(() => createKernel({ deviceSecret: new Uint8Array(31) })).toThrow(
+      expect.objectContaining({ code: 'bad-config' }),
+    );
+    const codes: Record<string, number> = {};
+    const keyCodes = (withSecret: boolean): HostTask =>
+      function* (ctx) {
+        const sys = new Sys(ctx);
+        const raw = function* (words: number[]) {
+          for (let i = 0; i < words.length; i++) sys.setMR(i, words[i]!);
+          yield* sys.call(
+            SLOT.enclave,
+            encodeMessageInfo(InvocationLabel.EnclaveDeriveKey, words.length),
+          );
+          return sys.label;
+        };
+        if (!withSecret) {
+          codes.noSecret = (yield* enclaveDeriveKey(sys, SLOT.enclave, 'storage')).error;
+          return;
+        }
+        codes.labelTooLong = yield* raw([MAX_ENCLAVE_KEY_LABEL + 1]);
+        codes.labelMissing = yield* raw([8, 0x6c616265]);
+        codes.ok = (yield* enclaveDeriveKey(
+          sys,
+          SLOT.enclave,
+          'x'.repeat(MAX_ENCLAVE_KEY_LABEL),
+        )).error;
+      };
+    enclaveSystem({ entries: [keyCodes(false)] }).s.run({ checkInvariants: true });
+    enclaveSystem({ entries: [keyCodes(true)], deviceSecret: SECRET_A }).s.run({
+      checkInvariants: true,
+    });
+    expect(codes).toEqual({
+      noSecret: KernelError.IllegalOperation,
+      labelTooLong: KernelError.RangeError,
+      labelMissing: KernelError.TruncatedMessage,
+      ok: 0,
+    });
   });
 
   it('unseals after a reboot with the same secret, and refuses a different enclave or device', async () => {
